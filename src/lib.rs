@@ -1,0 +1,4 @@
+//! Cannery: a support team's canned responses, kept as Markdown files in git.
+
+pub mod problem;
+pub mod source;

@@ -1,0 +1,81 @@
+//! Where a library's files come from: a folder on disk, or a tree in git.
+//!
+//! Both kinds of source hand the same things to `Library::load`, so that a
+//! library read at a revision and one read from disk get the same problems.
+
+use crate::problem::Problem;
+
+/// Files larger than this are refused before they are read.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// The name of the configuration file at the library root.
+pub const CONFIG_FILE: &str = "cannery.yaml";
+
+/// What a source found below the library root.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Every response file, relative to the root, `/`-separated, sorted.
+    pub files: Vec<String>,
+    /// Whether the root holds `cannery.yaml`.
+    pub has_config: bool,
+    /// Problems met while listing: links leading outside the library,
+    /// unreadable folders, names that are not UTF-8.
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    /// Larger than [`MAX_FILE_BYTES`]; the size in bytes.
+    TooLarge(u64),
+    /// Anything else, in words (permission denied, vanished since listing…).
+    Unreadable(String),
+}
+
+pub trait Source: Sync {
+    /// Lists the library's files.
+    fn list(&self) -> Listing;
+    /// Reads one file named by [`Listing::files`] or [`CONFIG_FILE`].
+    fn read(&self, path: &str) -> Result<Vec<u8>, ReadError>;
+    /// A revision this source was read at (a commit id), if any.
+    fn revision(&self) -> Option<String> {
+        None
+    }
+}
+
+/// Whether a path relative to the library root names a response file:
+/// a `*.md` file, with no part of its path starting with `.` or `_`, and not
+/// named `README.md`.
+pub fn is_response_path(path: &str) -> bool {
+    let Some(name) = path.rsplit('/').next() else {
+        return false;
+    };
+    name.ends_with(".md")
+        && name != "README.md"
+        && path
+            .split('/')
+            .all(|part| !part.is_empty() && !part.starts_with('.') && !part.starts_with('_'))
+}
+
+/// Whether a folder (relative to the root) may hold response files.
+pub fn is_walked_dir(path: &str) -> bool {
+    path.split('/').all(|part| !part.starts_with('.') && !part.starts_with('_'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn response_paths() {
+        assert!(is_response_path("hours.md"));
+        assert!(is_response_path("support/billing/refund.md"));
+        assert!(!is_response_path("README.md"));
+        assert!(!is_response_path("support/README.md"));
+        assert!(!is_response_path("_drafts/x.md"));
+        assert!(!is_response_path(".git/x.md"));
+        assert!(!is_response_path("support/.hidden.md"));
+        assert!(!is_response_path("support/_partial.md"));
+        assert!(!is_response_path("notes.txt"));
+        assert!(!is_response_path("hours.md~"));
+    }
+}
