@@ -1,4 +1,12 @@
 //! Cannery: a support team's canned responses, kept as Markdown files in git.
 
+pub mod config;
+pub mod front_matter;
+pub mod placeholder;
 pub mod problem;
+pub mod render;
+mod render_text;
+pub mod response;
 pub mod source;
+pub mod suggest;
+pub mod yaml;
