@@ -44,6 +44,9 @@ pub struct FrontMatter {
 #[derive(Debug)]
 pub struct Document<'a> {
     pub front: FrontMatter,
+    /// False when the front matter's values could not all be read (a
+    /// wrong type): fields are then left unchecked, the body is not.
+    pub complete: bool,
     /// Byte range of the opening `---` line, where file-wide problems point.
     pub opening: std::ops::Range<usize>,
     pub body: &'a str,
@@ -104,6 +107,7 @@ pub fn parse(text: &str) -> (Option<Document<'_>>, Vec<Finding>) {
             findings.push(shift(unknown_key(&key.value, key.span.clone(), FIELDS)));
         }
     }
+    let body_offset = closing.end;
     let mut front: FrontMatter = match yaml::parse(yaml_text) {
         Ok(front) => front,
         Err(e) => {
@@ -112,18 +116,30 @@ pub fn parse(text: &str) -> (Option<Document<'_>>, Vec<Finding>) {
                 // Name the field whose value is wrong: the last key before the error.
                 if let Some((key, _)) = keys.0.iter().rev().find(|(k, _)| k.span.start <= e.offset)
                 {
-                    finding = wrong_type(&key.value, e.offset..e.offset);
+                    let line_end = yaml_text[e.offset..]
+                        .find('\n')
+                        .map_or(yaml_text.len(), |n| e.offset + n);
+                    let end = e.offset + yaml_text[e.offset..line_end].trim_end().len();
+                    finding = wrong_type(&key.value, e.offset..end);
                 }
             }
             findings.push(shift(finding));
-            return (None, findings);
+            // The body can still be checked.
+            let doc = Document {
+                front: FrontMatter::default(),
+                complete: false,
+                opening,
+                body: &text[body_offset..],
+                body_offset,
+            };
+            return (Some(doc), findings);
         }
     };
     shift_spans(&mut front, yaml_start);
-    let body_offset = closing.end;
     (
         Some(Document {
             front,
+            complete: true,
             opening,
             body: &text[body_offset..],
             body_offset,

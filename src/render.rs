@@ -52,14 +52,19 @@ pub fn findings(body: &str) -> Vec<Finding> {
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
             Event::Html(_) | Event::InlineHtml(_) => {
-                // An HTML block arrives line by line; report it once.
-                if found
-                    .last()
-                    .is_some_and(|f: &Finding| f.code == "raw-html" && f.span.end >= range.start)
-                {
+                let end = body[range.clone()].trim_end().len() + range.start;
+                // Tags on one line (`<b>x</b>`), or an HTML block arriving
+                // line by line, are one warning.
+                let joins = |f: &Finding| {
+                    f.code == "raw-html"
+                        && f.span.end <= range.start
+                        && (f.span.end == range.start
+                            || !body[f.span.end..range.start].contains('\n'))
+                };
+                if let Some(last) = found.last_mut().filter(|f| joins(f)) {
+                    last.span.end = end;
                     continue;
                 }
-                let end = body[range.clone()].trim_end().len() + range.start;
                 found.push(
                     Finding::warning(
                         "raw-html",
@@ -280,13 +285,6 @@ mod tests {
             .into_iter()
             .map(|f| (f.code, f.span))
             .collect();
-        assert_eq!(
-            f,
-            [
-                ("raw-html", 3..6),
-                ("raw-html", 7..11),
-                ("unsafe-link", 13..30)
-            ]
-        );
+        assert_eq!(f, [("raw-html", 3..11), ("unsafe-link", 13..30)]);
     }
 }

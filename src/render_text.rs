@@ -51,10 +51,10 @@ impl TextWriter {
             | Tag::Heading { .. }
             | Tag::CodeBlock(_)
             | Tag::HtmlBlock
-            | Tag::Table(_) => {
-                if self.lists.is_empty() || !matches!(tag, Tag::Paragraph) {
-                    self.block_gap();
-                }
+            | Tag::Table(_)
+                if (self.lists.is_empty() || !matches!(tag, Tag::Paragraph)) =>
+            {
+                self.block_gap();
             }
             Tag::BlockQuote(_) => {
                 self.block_gap();

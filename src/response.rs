@@ -196,6 +196,11 @@ pub fn validate(path: &str, doc: Document, config: &Config) -> (Option<Response>
         found: Vec::new(),
         at: doc.opening.clone(),
     };
+    if !doc.complete {
+        let (body, body_offset) = trim_body(doc.body, doc.body_offset);
+        v.body(body, body_offset, config);
+        return (None, v.found);
+    }
     let front = doc.front;
     let id = v.id(path, front.id.as_ref());
     let title = v.title(front.title.as_ref());
@@ -264,7 +269,7 @@ pub fn validate(path: &str, doc: Document, config: &Config) -> (Option<Response>
         visibility,
         owner,
         department,
-        active: front.active.map_or(true, |a| a.value),
+        active: front.active.is_none_or(|a| a.value),
         locale,
         subject,
         description,
