@@ -8,6 +8,7 @@ use crate::render::{self, Rendered};
 use crate::suggest;
 use crate::yaml::Field;
 use serde::Serialize;
+use std::sync::OnceLock;
 
 pub const BUILT_IN_PLACEHOLDERS: &[&str] = &[
     "contact.name",
@@ -53,7 +54,7 @@ impl Visibility {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Response {
     pub id: String,
     /// The file, relative to the library root.
@@ -73,11 +74,19 @@ pub struct Response {
     pub body: String,
     /// The body's placeholders, aliases already given their canonical names.
     pub placeholders: Vec<Placeholder>,
-    /// The body rendered with its placeholders written as they are.
-    pub rendered: Rendered,
+    /// The body rendered with its placeholders written as they are; made
+    /// on first use, since `check` never needs it.
+    rendered: OnceLock<Rendered>,
 }
 
 impl Response {
+    /// The body as HTML and as text, placeholders written as they are.
+    pub fn rendered(&self) -> &Rendered {
+        self.rendered.get_or_init(|| {
+            self.render_with(&|p| placeholder::spell(&p.name, p.default.as_deref()))
+        })
+    }
+
     /// The distinct placeholder names, in order of first use.
     pub fn placeholder_names(&self) -> Vec<&str> {
         let mut names: Vec<&str> = Vec::new();
@@ -256,9 +265,6 @@ pub fn validate(path: &str, doc: Document, config: &Config) -> (Option<Response>
     {
         return (None, v.found);
     }
-    let rendered = render::render(body, &placeholders, &|p| {
-        placeholder::spell(&p.name, p.default.as_deref())
-    });
     let response = Response {
         id,
         path: path.to_string(),
@@ -275,7 +281,7 @@ pub fn validate(path: &str, doc: Document, config: &Config) -> (Option<Response>
         description,
         body: body.to_string(),
         placeholders,
-        rendered,
+        rendered: OnceLock::new(),
     };
     (Some(response), v.found)
 }
