@@ -6,7 +6,7 @@
 
 use crate::config::Config;
 use crate::problem::{Problem, Severity, Summary};
-use crate::response::{self, Response};
+use crate::response::Response;
 use crate::source::{ReadError, Source, CONFIG_FILE, MAX_FILE_BYTES};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -60,6 +60,7 @@ impl Library {
             responses.extend(response);
         }
         let responses = check_unique(source, responses, &mut problems);
+        problems.extend(near_duplicates(&responses, config.duplicate_threshold));
         problems.sort_by(|a, b| {
             (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code))
         });
@@ -118,7 +119,7 @@ fn load_file(source: &dyn Source, path: &str, config: &Config) -> (Option<Respon
     }
     let (doc, mut findings) = crate::front_matter::parse(text);
     let response = doc.and_then(|doc| {
-        let (response, found) = response::validate(path, doc, config);
+        let (response, found) = crate::validate::validate(path, doc, config);
         findings.extend(found);
         response
     });
@@ -251,4 +252,24 @@ fn locate_field(source: &dyn Source, problem: Problem, field: &str) -> Problem {
         offset += line.len();
     }
     problem
+}
+
+/// A warning for each response whose body is nearly another's.
+fn near_duplicates(responses: &[Response], threshold: f64) -> Vec<Problem> {
+    let bodies: Vec<&str> = responses.iter().map(|r| r.body.as_str()).collect();
+    crate::near_duplicate::find(&bodies, threshold)
+        .into_iter()
+        .map(|pair| {
+            let (first, second) = (&responses[pair.first], &responses[pair.second]);
+            let percent = (pair.similarity * 100.0).floor();
+            Problem::warning(
+                "near-duplicate",
+                &second.path,
+                format!("this body is {percent}% alike the body of {}", first.path),
+            )
+            .with_hint(format!(
+                "merge the two responses, or make them differ; `duplicates: {{threshold: 0}}` in {CONFIG_FILE} turns this warning off"
+            ))
+        })
+        .collect()
 }
