@@ -67,7 +67,13 @@ pub struct Response {
     pub description: Option<String>,
     /// The Markdown body as written, surrounding blank lines removed.
     pub body: String,
-    /// The body's placeholders, aliases already given their canonical names.
+    /// The body with its snippets included, when it includes any: what
+    /// renders and exports.
+    pub(crate) expanded: Option<String>,
+    /// The snippets the body includes, directly or not, sorted.
+    pub includes: Vec<String>,
+    /// The placeholders of what renders (the expanded body), aliases already
+    /// given their canonical names.
     pub placeholders: Vec<Placeholder>,
     /// The body rendered with its placeholders written as they are; made
     /// on first use, since `check` never needs it.
@@ -95,12 +101,17 @@ impl Response {
 
     /// Renders the body with each placeholder written as `fill` says.
     pub fn render_with(&self, fill: &dyn Fn(&Placeholder) -> String) -> Rendered {
-        render::render(&self.body, &self.placeholders, fill)
+        render::render(self.expanded_body(), &self.placeholders, fill)
+    }
+
+    /// The body with snippets included: what renders and exports.
+    pub fn expanded_body(&self) -> &str {
+        self.expanded.as_deref().unwrap_or(&self.body)
     }
 
     /// The body in Markdown with each placeholder written as `fill` says.
     pub fn body_with(&self, fill: impl FnMut(&Placeholder) -> String) -> String {
-        placeholder::replace(&self.body, &self.placeholders, fill)
+        placeholder::replace(self.expanded_body(), &self.placeholders, fill)
     }
 }
 

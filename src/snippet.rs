@@ -89,6 +89,9 @@ pub fn includes(text: &str) -> (Vec<Include>, Vec<Finding>) {
 #[derive(Clone, Debug, Default)]
 pub struct Snippets {
     pub by_name: HashMap<String, Snippet>,
+    /// Snippets whose files have errors: including one is an error that
+    /// points there, not "no such snippet".
+    pub broken: HashMap<String, String>,
 }
 
 /// A text with its includes replaced, and the snippets that went in.
@@ -158,6 +161,20 @@ impl Snippets {
                 );
                 continue;
             }
+            if let Some(path) = self.broken.get(&include.name) {
+                errors.push(
+                    Finding::error(
+                        "broken-snippet",
+                        format!(
+                            "the snippet `{}` cannot be included: its file has errors",
+                            include.name
+                        ),
+                        at,
+                    )
+                    .with_hint(format!("fix {path} first (run `cannery check`)")),
+                );
+                continue;
+            }
             let Some(snippet) = self.by_name.get(&include.name) else {
                 let hint = suggest::hint(&include.name, self.by_name.keys().map(String::as_str))
                     .unwrap_or_else(|| {
@@ -212,6 +229,7 @@ mod tests {
                     (name.to_string(), s)
                 })
                 .collect(),
+            broken: HashMap::new(),
         }
     }
 

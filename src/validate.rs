@@ -7,6 +7,7 @@ use crate::placeholder::{self, Placeholder};
 use crate::problem::Finding;
 use crate::render;
 use crate::response::*;
+use crate::snippet::{Expanded, Snippet, Snippets};
 use crate::suggest;
 use crate::yaml::Field;
 use std::sync::OnceLock;
@@ -14,14 +15,15 @@ use std::sync::OnceLock;
 /// Turns a split file into a `Response`, or explains why it cannot be one.
 /// Findings are in file offsets; a response comes back only when no
 /// finding is an error.
-pub fn validate(path: &str, doc: Document, config: &Config) -> (Option<Response>, Vec<Finding>) {
+pub fn validate(path: &str, doc: Document, ctx: &Context) -> (Option<Response>, Vec<Finding>) {
+    let config = ctx.config;
     let mut v = Validator {
         found: Vec::new(),
         at: doc.opening.clone(),
     };
     if !doc.complete {
         let (body, body_offset) = trim_body(doc.body, doc.body_offset);
-        v.body(body, body_offset, config);
+        v.body(body, body_offset, ctx);
         return (None, v.found);
     }
     let front = doc.front;
@@ -71,7 +73,7 @@ pub fn validate(path: &str, doc: Document, config: &Config) -> (Option<Response>
         }
     }
     let (body, body_offset) = trim_body(doc.body, doc.body_offset);
-    let placeholders = v.body(body, body_offset, config);
+    let (expanded, placeholders) = v.body(body, body_offset, ctx);
 
     if v.found
         .iter()
@@ -94,6 +96,11 @@ pub fn validate(path: &str, doc: Document, config: &Config) -> (Option<Response>
         subject,
         description,
         body: body.to_string(),
+        includes: expanded
+            .as_ref()
+            .map(|e| e.used.clone())
+            .unwrap_or_default(),
+        expanded: expanded.map(|e| e.text),
         placeholders,
         rendered: OnceLock::new(),
     };
@@ -390,8 +397,14 @@ impl Validator {
         (visibility, owner, department)
     }
 
-    /// Checks the body and returns its placeholders, aliases resolved.
-    fn body(&mut self, body: &str, offset: usize, config: &Config) -> Vec<Placeholder> {
+    /// Checks the body, expands its snippets, and returns what renders: the
+    /// expanded text (when it includes snippets) and its placeholders.
+    fn body(
+        &mut self,
+        body: &str,
+        offset: usize,
+        ctx: &Context,
+    ) -> (Option<Expanded>, Vec<Placeholder>) {
         let shift = |mut f: Finding| {
             f.span = f.span.start + offset..f.span.end + offset;
             f
@@ -402,7 +415,7 @@ impl Validator {
                 Finding::error("empty-body", "the body is empty", self.at.clone())
                     .with_hint("write the reply below the closing `---` line"),
             );
-            return Vec::new();
+            return (None, Vec::new());
         }
         if n > MAX_BODY {
             self.found.push(shift(
@@ -413,56 +426,159 @@ impl Validator {
                 )
                 .with_hint("split it into shorter responses"),
             ));
-            return Vec::new();
+            return (None, Vec::new());
         }
-        let scan = placeholder::scan(body);
-        self.found.extend(scan.mistakes.into_iter().map(shift));
-        let mut placeholders = scan.placeholders;
-        for p in &mut placeholders {
-            if BUILT_IN_PLACEHOLDERS.contains(&p.name.as_str())
-                || config.placeholder(&p.name).is_some()
-            {
-                continue;
+        let (placeholders, found) = check_text(body, ctx.config);
+        self.found.extend(found.into_iter().map(shift));
+        match ctx.snippets.expand(body) {
+            Ok(expanded) if expanded.used.is_empty() => (None, placeholders),
+            // Placeholders inside snippets were checked in the snippets' own
+            // files; here they only count as the response's.
+            Ok(expanded) => {
+                let (placeholders, _) = check_text(&expanded.text, ctx.config);
+                (Some(expanded), placeholders)
             }
-            if let Some((_, canonical)) = PLACEHOLDER_ALIASES
-                .iter()
-                .find(|(alias, _)| *alias == p.name)
-            {
-                self.found.push(shift(
-                    Finding::warning(
-                        "placeholder-alias",
-                        format!("`{}` is another helpdesk's name for `{canonical}`", p.name),
-                        p.span.clone(),
-                    )
-                    .with_hint(format!(
-                        "write `{}`",
-                        placeholder::spell(canonical, p.default.as_deref())
-                    )),
-                ));
-                p.name = canonical.to_string();
-                continue;
+            Err(errors) => {
+                self.found.extend(errors.into_iter().map(shift));
+                (None, placeholders)
             }
-            let known = BUILT_IN_PLACEHOLDERS
-                .iter()
-                .copied()
-                .chain(config.placeholders.iter().map(|p| p.name.as_str()));
-            let hint = match suggest::did_you_mean(&p.name, known) {
-                Some(name) => format!("did you mean `{name}`? A library's own placeholders are listed under `placeholders:` in cannery.yaml"),
-                None => "use a built-in placeholder such as `contact.first_name`, or add it under `placeholders:` in cannery.yaml".into(),
-            };
-            self.found.push(shift(
-                Finding::error(
-                    "unknown-placeholder",
-                    format!("`{}` is not a placeholder this library knows", p.name),
+        }
+    }
+}
+
+/// Checks a text's placeholders (known names, aliases resolved, mistakes
+/// located) and what rendering would change in it (raw HTML, unsafe links).
+pub(crate) fn check_text(text: &str, config: &Config) -> (Vec<Placeholder>, Vec<Finding>) {
+    let scan = placeholder::scan(text);
+    let mut found = scan.mistakes;
+    let mut placeholders = scan.placeholders;
+    for p in &mut placeholders {
+        if BUILT_IN_PLACEHOLDERS.contains(&p.name.as_str()) || config.placeholder(&p.name).is_some()
+        {
+            continue;
+        }
+        if let Some((_, canonical)) = PLACEHOLDER_ALIASES
+            .iter()
+            .find(|(alias, _)| *alias == p.name)
+        {
+            found.push(
+                Finding::warning(
+                    "placeholder-alias",
+                    format!("`{}` is another helpdesk's name for `{canonical}`", p.name),
                     p.span.clone(),
                 )
-                .with_hint(hint),
+                .with_hint(format!(
+                    "write `{}`",
+                    placeholder::spell(canonical, p.default.as_deref())
+                )),
+            );
+            p.name = canonical.to_string();
+            continue;
+        }
+        let known = BUILT_IN_PLACEHOLDERS
+            .iter()
+            .copied()
+            .chain(config.placeholders.iter().map(|p| p.name.as_str()));
+        let hint = match suggest::did_you_mean(&p.name, known) {
+            Some(name) => format!("did you mean `{name}`? A library's own placeholders are listed under `placeholders:` in cannery.yaml"),
+            None => "use a built-in placeholder such as `contact.first_name`, or add it under `placeholders:` in cannery.yaml".into(),
+        };
+        found.push(
+            Finding::error(
+                "unknown-placeholder",
+                format!("`{}` is not a placeholder this library knows", p.name),
+                p.span.clone(),
+            )
+            .with_hint(hint),
+        );
+    }
+    found.extend(render::findings(text));
+    (placeholders, found)
+}
+
+/// Reads a snippet file: optional front matter with only `description`,
+/// then a body whose placeholders are checked like a response's.
+pub fn validate_snippet(
+    path: &str,
+    name: &str,
+    text: &str,
+    config: &Config,
+) -> (Option<Snippet>, Vec<Finding>) {
+    let mut found = Vec::new();
+    let (description, body, offset) = if text.trim_start_matches('\u{FEFF}').starts_with("---") {
+        let (doc, findings) = crate::front_matter::parse(text);
+        for mut f in findings {
+            if f.code == "unknown-field" {
+                f.hint = Some("a snippet's front matter may only set `description`".into());
+            }
+            found.push(f);
+        }
+        let Some(doc) = doc else { return (None, found) };
+        let front = doc.front;
+        let others = [
+            &front.title,
+            &front.shortcut,
+            &front.category,
+            &front.visibility,
+            &front.owner,
+            &front.department,
+            &front.locale,
+            &front.subject,
+            &front.id,
+        ];
+        for field in others.into_iter().flatten() {
+            found.push(
+                Finding::error("snippet-field", "a snippet's front matter may only set `description`", field.span.clone())
+                    .with_hint("remove this line: a snippet takes its title, category and the rest from the responses that include it"),
+            );
+        }
+        if let Some(tags) = &front.tags {
+            found.push(Finding::error(
+                "snippet-field",
+                "a snippet's front matter may only set `description`",
+                tags.span.clone(),
             ));
         }
-        self.found
-            .extend(render::findings(body).into_iter().map(shift));
-        placeholders
+        (
+            front.description.map(|d| d.value.trim().to_string()),
+            doc.body,
+            doc.body_offset,
+        )
+    } else {
+        (None, text, 0)
+    };
+    let (body, offset) = trim_body(body, offset);
+    if body.is_empty() {
+        found.push(
+            Finding::error("empty-body", "the snippet is empty", 0..0)
+                .with_hint("write the text responses should include"),
+        );
     }
+    let (_, checks) = check_text(body, config);
+    found.extend(checks.into_iter().map(|mut f| {
+        f.span = f.span.start + offset..f.span.end + offset;
+        f
+    }));
+    if found
+        .iter()
+        .any(|f| f.severity == crate::problem::Severity::Error)
+    {
+        return (None, found);
+    }
+    let snippet = Snippet {
+        name: name.to_string(),
+        path: path.to_string(),
+        description,
+        body: body.to_string(),
+        used_by: Vec::new(),
+    };
+    (Some(snippet), found)
+}
+
+/// What validation needs to know of the library besides the file itself.
+pub struct Context<'a> {
+    pub config: &'a Config,
+    pub snippets: &'a Snippets,
 }
 
 /// A valid id path made from any path: each part slugged.
@@ -476,7 +592,11 @@ mod tests {
 
     fn check(text: &str) -> (Option<Response>, Vec<Finding>) {
         let (doc, mut found) = crate::front_matter::parse(text);
-        let (r, more) = validate("support/hours.md", doc.unwrap(), &Config::default());
+        let ctx = Context {
+            config: &Config::default(),
+            snippets: &Snippets::default(),
+        };
+        let (r, more) = validate("support/hours.md", doc.unwrap(), &ctx);
         found.extend(more);
         (r, found)
     }
