@@ -17,4 +17,5 @@ pub mod snippet;
 pub mod source;
 pub mod suggest;
 pub mod validate;
+pub mod variant;
 pub mod yaml;

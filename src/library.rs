@@ -10,7 +10,9 @@ use crate::response::Response;
 use crate::snippet::{Snippet, Snippets};
 use crate::source::{ReadError, Source, CONFIG_FILE, MAX_FILE_BYTES};
 use crate::validate::Context;
+use crate::variant::VariantFile;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 #[derive(Clone, Debug, Default)]
@@ -57,18 +59,24 @@ impl Library {
             config: &config,
             snippets: &snippets,
         };
-        let loaded: Vec<(Option<Response>, Vec<Problem>)> = listing
-            .files
+        let (bases, variant_files, found) = crate::variant::classify(&listing.files);
+        problems.extend(found);
+        let loaded: Vec<(Option<Response>, Vec<Problem>)> = bases
             .par_iter()
-            .map(|path| load_file(source, path, &ctx))
+            .map(|path| {
+                load_file(source, path, |doc| {
+                    crate::validate::validate(path, doc, &ctx)
+                })
+            })
             .collect();
-        let files = loaded.len();
+        let files = listing.files.len();
         let mut responses = Vec::with_capacity(files);
         for (response, found) in loaded {
             problems.extend(found);
             responses.extend(response);
         }
-        let responses = check_unique(source, responses, &mut problems);
+        let mut responses = check_unique(source, responses, &mut problems);
+        attach_variants(source, &variant_files, &mut responses, &ctx, &mut problems);
         problems.extend(near_duplicates(&responses, config.duplicate_threshold));
         let snippets = used_by(snippets, &responses);
         problems.sort_by(|a, b| {
@@ -91,6 +99,32 @@ impl Library {
             .map(|i| &self.responses[i])
     }
 
+    /// What an export writes, in id order: with no `locale`, each response
+    /// followed by its variants, each variant titled with its tag
+    /// (`Horário (pt-BR)`) and its shortcut suffixed (`hours-pt-br`) so
+    /// targets that want unique names and shortcuts accept it; with a
+    /// `locale`, each response in that language where it has it.
+    pub fn for_export(&self, locale: Option<&str>) -> Vec<Cow<'_, Response>> {
+        let mut out = Vec::with_capacity(self.responses.len());
+        for r in &self.responses {
+            match locale {
+                Some(tag) => out.push(Cow::Borrowed(r.variant(tag).unwrap_or(r))),
+                None => {
+                    out.push(Cow::Borrowed(r));
+                    for v in &r.variants {
+                        let mut v = v.clone();
+                        v.title = format!("{} ({})", v.title, v.locale);
+                        v.shortcut = v
+                            .shortcut
+                            .map(|s| format!("{s}-{}", v.locale.to_lowercase()));
+                        out.push(Cow::Owned(v));
+                    }
+                }
+            }
+        }
+        out
+    }
+
     pub fn summary(&self) -> Summary {
         Summary {
             errors: self
@@ -109,7 +143,14 @@ impl Library {
     }
 }
 
-fn load_file(source: &dyn Source, path: &str, ctx: &Context) -> (Option<Response>, Vec<Problem>) {
+/// Reads one response file (or variant) and validates it with `validate`.
+fn load_file(
+    source: &dyn Source,
+    path: &str,
+    validate: impl FnOnce(
+        crate::front_matter::Document,
+    ) -> (Option<Response>, Vec<crate::problem::Finding>),
+) -> (Option<Response>, Vec<Problem>) {
     let bytes = match read_text(source, path) {
         Ok(bytes) => bytes,
         Err(problem) => return (None, vec![*problem]),
@@ -127,7 +168,7 @@ fn load_file(source: &dyn Source, path: &str, ctx: &Context) -> (Option<Response
     }
     let (doc, mut findings) = crate::front_matter::parse(text);
     let response = doc.and_then(|doc| {
-        let (response, found) = crate::validate::validate(path, doc, ctx);
+        let (response, found) = validate(doc);
         findings.extend(found);
         response
     });
@@ -136,6 +177,62 @@ fn load_file(source: &dyn Source, path: &str, ctx: &Context) -> (Option<Response
         .map(|f| f.in_file(path, text, 0))
         .collect();
     (response, problems)
+}
+
+/// Loads each variant and gives it to its base, sorted by locale. A variant
+/// whose base has errors is still checked, but not served.
+fn attach_variants(
+    source: &dyn Source,
+    files: &[VariantFile],
+    responses: &mut [Response],
+    ctx: &Context,
+    problems: &mut Vec<Problem>,
+) {
+    let by_path: HashMap<&str, usize> = responses
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.path.as_str(), i))
+        .collect();
+    let loaded: Vec<(Option<usize>, Option<Response>, Vec<Problem>)> = files
+        .par_iter()
+        .map(|file| {
+            let base = by_path.get(file.base.as_str()).copied();
+            let (variant, found) = load_file(source, &file.path, |doc| {
+                crate::variant::validate(
+                    &file.path,
+                    doc,
+                    base.map(|i| &responses[i]),
+                    &file.locale,
+                    ctx,
+                )
+            });
+            (base, variant, found)
+        })
+        .collect();
+    for (base, variant, found) in loaded {
+        problems.extend(found);
+        if let (Some(i), Some(variant)) = (base, variant) {
+            let siblings = &mut responses[i].variants;
+            if let Some(other) = siblings
+                .iter()
+                .find(|v| v.locale.eq_ignore_ascii_case(&variant.locale))
+            {
+                problems.push(
+                    Problem::error(
+                        "duplicate-variant",
+                        &variant.path,
+                        format!("{} is already the `{}` variant", other.path, other.locale),
+                    )
+                    .with_hint("keep one file per language"),
+                );
+                continue;
+            }
+            siblings.push(variant);
+        }
+    }
+    for r in responses.iter_mut() {
+        r.variants.sort_by(|a, b| a.locale.cmp(&b.locale));
+    }
 }
 
 /// A file's bytes, checked to be UTF-8 text.

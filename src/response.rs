@@ -78,9 +78,32 @@ pub struct Response {
     /// The body rendered with its placeholders written as they are; made
     /// on first use, since `check` never needs it.
     pub(crate) rendered: OnceLock<Rendered>,
+    /// The response in other languages, sorted by locale: each a whole
+    /// response with the base's fields and its own text.
+    pub variants: Vec<Response>,
 }
 
 impl Response {
+    /// The variant to answer for `locale`, falling back `pt-BR` → `pt`;
+    /// `None` means the base itself. Tags compare ignoring case.
+    pub fn variant(&self, locale: &str) -> Option<&Response> {
+        let find = |tag: &str| {
+            self.variants
+                .iter()
+                .find(|v| v.locale.eq_ignore_ascii_case(tag))
+        };
+        if locale.eq_ignore_ascii_case(&self.locale) {
+            return None;
+        }
+        find(locale).or_else(|| {
+            let language = locale.split('-').next()?;
+            if language.eq_ignore_ascii_case(&self.locale) {
+                return None;
+            }
+            find(language)
+        })
+    }
+
     /// The body as HTML and as text, placeholders written as they are.
     pub fn rendered(&self) -> &Rendered {
         self.rendered.get_or_init(|| {

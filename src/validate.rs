@@ -46,32 +46,8 @@ pub fn validate(path: &str, doc: Document, ctx: &Context) -> (Option<Response>, 
         }
         None => config.default_locale.clone(),
     };
-    let subject = front.subject.as_ref().map(|s| s.value.trim().to_string());
-    if let Some(s) = &front.subject {
-        if s.value.contains('\n') {
-            v.error(
-                "invalid-subject",
-                "`subject` must be one line",
-                s,
-                "join the lines into one",
-            );
-        }
-    }
-    let description = front
-        .description
-        .as_ref()
-        .map(|d| d.value.trim().to_string());
-    if let Some(d) = &front.description {
-        let n = d.value.trim().chars().count();
-        if n > MAX_DESCRIPTION {
-            v.error(
-                "description-too-long",
-                format!("`description` has {n} characters; the most is {MAX_DESCRIPTION}"),
-                d,
-                "shorten the note; the reply itself belongs in the body",
-            );
-        }
-    }
+    let subject = v.subject(front.subject.as_ref());
+    let description = v.description(front.description.as_ref());
     let (body, body_offset) = trim_body(doc.body, doc.body_offset);
     let (expanded, placeholders) = v.body(body, body_offset, ctx);
 
@@ -103,23 +79,58 @@ pub fn validate(path: &str, doc: Document, ctx: &Context) -> (Option<Response>, 
         expanded: expanded.map(|e| e.text),
         placeholders,
         rendered: OnceLock::new(),
+        variants: Vec::new(),
     };
     (Some(response), v.found)
 }
 
 /// The body without its surrounding blank lines, and where it starts.
-fn trim_body(body: &str, offset: usize) -> (&str, usize) {
+pub(crate) fn trim_body(body: &str, offset: usize) -> (&str, usize) {
     let start = body.len() - body.trim_start_matches(['\n', '\r']).len();
     (body[start..].trim_end(), offset + start)
 }
 
-struct Validator {
-    found: Vec<Finding>,
+pub(crate) struct Validator {
+    pub(crate) found: Vec<Finding>,
     /// Where problems about a missing field point: the opening `---`.
     at: std::ops::Range<usize>,
 }
 
 impl Validator {
+    pub(crate) fn new(at: std::ops::Range<usize>) -> Validator {
+        Validator {
+            found: Vec::new(),
+            at,
+        }
+    }
+
+    pub(crate) fn subject(&mut self, subject: Option<&Field<String>>) -> Option<String> {
+        let s = subject?;
+        if s.value.contains('\n') {
+            self.error(
+                "invalid-subject",
+                "`subject` must be one line",
+                s,
+                "join the lines into one",
+            );
+        }
+        Some(s.value.trim().to_string())
+    }
+
+    pub(crate) fn description(&mut self, description: Option<&Field<String>>) -> Option<String> {
+        let d = description?;
+        let n = d.value.trim().chars().count();
+        if n > MAX_DESCRIPTION {
+            self.error(
+                "description-too-long",
+                format!("`description` has {n} characters; the most is {MAX_DESCRIPTION}"),
+                d,
+                "shorten the note; the reply itself belongs in the body",
+            );
+        }
+        Some(d.value.trim().to_string())
+    }
+
     fn error<T>(
         &mut self,
         code: &'static str,
@@ -170,7 +181,7 @@ impl Validator {
         id.to_string()
     }
 
-    fn title(&mut self, title: Option<&Field<String>>) -> Option<String> {
+    pub(crate) fn title(&mut self, title: Option<&Field<String>>) -> Option<String> {
         let Some(title) = title else {
             self.found.push(
                 Finding::error(
@@ -399,7 +410,7 @@ impl Validator {
 
     /// Checks the body, expands its snippets, and returns what renders: the
     /// expanded text (when it includes snippets) and its placeholders.
-    fn body(
+    pub(crate) fn body(
         &mut self,
         body: &str,
         offset: usize,
