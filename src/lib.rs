@@ -1,5 +1,18 @@
 //! Cannery: a support team's canned responses, kept as Markdown files in git.
 
+pub mod config;
+pub mod disk;
+pub mod front_matter;
 pub mod history;
+pub mod library;
+pub mod object;
+pub mod placeholder;
 pub mod problem;
+pub mod render;
+mod render_text;
+pub mod report;
+pub mod response;
+pub mod search;
 pub mod source;
+pub mod suggest;
+pub mod yaml;

@@ -59,7 +59,11 @@ impl Problem {
         }
     }
 
-    pub fn error(code: &'static str, file: impl Into<String>, message: impl Into<String>) -> Problem {
+    pub fn error(
+        code: &'static str,
+        file: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Problem {
         Problem::new(Severity::Error, code, file, message)
     }
 
@@ -90,7 +94,11 @@ impl Problem {
         self.end_line = end_line;
         self.end_column = end_column;
         self.span = start..end;
-        self.source_line = Some(text[line_start..line_end].trim_end_matches('\r').to_string());
+        self.source_line = Some(
+            text[line_start..line_end]
+                .trim_end_matches('\r')
+                .to_string(),
+        );
         self
     }
 
@@ -113,6 +121,52 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+/// A problem found inside one text (a body, a front matter), before it is
+/// tied to a file: its span is relative to that text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub severity: Severity,
+    pub code: &'static str,
+    pub message: String,
+    pub hint: Option<String>,
+    pub span: Range<usize>,
+}
+
+impl Finding {
+    pub fn error(code: &'static str, message: impl Into<String>, span: Range<usize>) -> Finding {
+        Finding {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            hint: None,
+            span,
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>, span: Range<usize>) -> Finding {
+        Finding {
+            severity: Severity::Warning,
+            ..Finding::error(code, message, span)
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Finding {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Ties the finding to `file`, whose text is `text`; `offset` is where
+    /// the finding's own text starts in the file.
+    pub fn in_file(self, file: &str, text: &str, offset: usize) -> Problem {
+        let problem = Problem::new(self.severity, self.code, file, self.message)
+            .at(text, offset + self.span.start..offset + self.span.end);
+        Problem {
+            hint: self.hint,
+            ..problem
+        }
+    }
 }
 
 /// Counts of what a load found, as `check --format json` reports them.

@@ -58,7 +58,8 @@ pub fn is_response_path(path: &str) -> bool {
 
 /// Whether a folder (relative to the root) may hold response files.
 pub fn is_walked_dir(path: &str) -> bool {
-    path.split('/').all(|part| !part.starts_with('.') && !part.starts_with('_'))
+    path.split('/')
+        .all(|part| !part.starts_with('.') && !part.starts_with('_'))
 }
 
 #[cfg(test)]

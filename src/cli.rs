@@ -1,0 +1,47 @@
+//! The command line, declared once; `--help` comes from these comments.
+
+use crate::cmd;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Canned responses as Markdown files in git: check them, serve them,
+/// trace their history and export them to your helpdesk.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cannery",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// The library folder. Default: the nearest folder upwards holding
+    /// cannery.yaml, else ./library, else the current folder.
+    #[arg(long, global = true, env = "CANNERY_LIBRARY", value_name = "DIR")]
+    pub library: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate every response; exit 1 if there are errors.
+    Check(cmd::check::Args),
+    /// A table of responses.
+    List(cmd::list::Args),
+    /// One response, rendered, with its placeholders filled.
+    Show(cmd::show::Args),
+    /// Write a new, valid response file and print its path.
+    New(cmd::new::Args),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

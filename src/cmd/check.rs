@@ -1,0 +1,55 @@
+//! `cannery check`: validate the library, as a compiler would.
+
+use super::{print, Global, Result};
+use cannery::report;
+use clap::{Args as ClapArgs, ValueEnum};
+use std::process::ExitCode;
+
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    /// How to write the problems.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Exit with status 1 on warnings too.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Format {
+    /// Each problem with its source line, like a compiler.
+    Human,
+    /// One JSON document: {"problems": [...], "summary": {...}}.
+    Json,
+    /// GitHub Actions annotations on the pull request's files.
+    Github,
+}
+
+pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
+    let (root, library) = global.load()?;
+    let summary = library.summary();
+    print(&match args.format {
+        Format::Human => report::human(&library.problems, &summary, super::stdout_styled()),
+        Format::Json => report::json(&library.problems, summary.clone()),
+        Format::Github => report::github(&library.problems, &summary, &repository_prefix(&root)),
+    });
+    let failed = summary.errors > 0 || (args.deny_warnings && summary.warnings > 0);
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The library's folder relative to its repository's top, where GitHub
+/// expects annotation paths to start.
+fn repository_prefix(root: &std::path::Path) -> String {
+    let Ok(root) = std::fs::canonicalize(root) else {
+        return String::new();
+    };
+    root.ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .and_then(|top| root.strip_prefix(top).ok())
+        .map(|p| p.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/"))
+        .unwrap_or_default()
+}

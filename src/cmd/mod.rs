@@ -1,0 +1,102 @@
+//! One file per command. Each turns its arguments into calls on the
+//! library crate and prints the result.
+
+pub mod check;
+pub mod list;
+pub mod new;
+pub mod show;
+
+use crate::cli::{Cli, Command};
+use cannery::disk::{self, DiskSource};
+use cannery::library::Library;
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// What stops a command before it can do its job: a usage, I/O or git
+/// error. Exit status 2.
+#[derive(Debug)]
+pub struct Failure(pub String);
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Failure>;
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let global = Global {
+        library: cli.library,
+    };
+    match cli.command {
+        Command::Check(args) => check::run(args, &global),
+        Command::List(args) => list::run(args, &global),
+        Command::Show(args) => show::run(args, &global),
+        Command::New(args) => new::run(args, &global),
+    }
+}
+
+/// Options every command shares.
+pub struct Global {
+    pub library: Option<PathBuf>,
+}
+
+impl Global {
+    /// The library's root folder.
+    pub fn root(&self) -> Result<PathBuf> {
+        let cwd = std::env::current_dir()
+            .map_err(|e| Failure(format!("cannot read the current folder: {e}")))?;
+        Ok(disk::find_root(self.library.as_deref(), &cwd))
+    }
+
+    /// Loads the library: the one way every command reads it.
+    pub fn load(&self) -> Result<(PathBuf, Library)> {
+        let root = self.root()?;
+        let source = DiskSource::new(&root).map_err(|e| {
+            Failure(format!(
+                "cannot open the library folder {}: {e}",
+                root.display()
+            ))
+        })?;
+        Ok((root, Library::load(&source)))
+    }
+}
+
+/// Writes to standard output; a closed pipe (`cannery list | head`) ends
+/// the output quietly instead of panicking.
+pub fn print(text: &str) {
+    let mut out = anstream::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+pub fn eprint_error(message: &str) {
+    let style = anstyle::Style::new()
+        .bold()
+        .fg_color(Some(anstyle::AnsiColor::Red.into()));
+    let _ = writeln!(anstream::stderr(), "{style}error{style:#}: {message}");
+}
+
+pub fn eprint_warning(message: &str) {
+    let style = anstyle::Style::new()
+        .bold()
+        .fg_color(Some(anstyle::AnsiColor::Yellow.into()));
+    let _ = writeln!(anstream::stderr(), "{style}warning{style:#}: {message}");
+}
+
+/// Whether colour may be used on standard output.
+pub fn stdout_styled() -> bool {
+    anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+}
+
+/// `path` relative to the current folder when it is below it.
+pub fn display_path(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
+}
