@@ -12,6 +12,8 @@ pub enum GitError {
     Ambiguous { rev: String },
     /// The revision names something that is not a commit (a blob, a tree).
     NotACommit { rev: String, kind: String },
+    /// The library's folder does not exist at the revision.
+    NoLibrary { rev: String, path: String },
     /// The repository has no commit yet, so there is nothing at `HEAD`.
     NoCommits,
     /// The repository at `path` could not be opened.
@@ -45,6 +47,9 @@ impl fmt::Display for GitError {
             ),
             GitError::NotACommit { rev, kind } => {
                 write!(f, "`{rev}` names a {kind}, not a commit")
+            }
+            GitError::NoLibrary { rev, path } => {
+                write!(f, "the library folder `{path}` does not exist at `{rev}`")
             }
             GitError::NoCommits => write!(
                 f,

@@ -28,6 +28,7 @@
 //!
 //! Dates are author dates (rebases rewrite the committer date), in UTC.
 
+mod compare;
 mod diff;
 mod error;
 mod model;
@@ -35,6 +36,7 @@ mod source;
 mod uncommitted;
 mod walk;
 
+pub use compare::{compare, line_diff, Brief, Changed, Comparison, FieldChange};
 pub use error::GitError;
 pub use model::{Event, EventKind, FileHistory, History, Person, Stamp};
 pub use source::GitSource;
@@ -190,9 +192,4 @@ fn library_tree(
     Ok(entry
         .filter(|entry| entry.mode().is_tree())
         .map(|entry| entry.object_id()))
-}
-
-/// A response's id: its path without `.md`.
-pub fn id_of(path: &str) -> &str {
-    path.strip_suffix(".md").unwrap_or(path)
 }

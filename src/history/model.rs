@@ -1,8 +1,8 @@
 //! What the history of a library is made of, and the questions asked of
 //! it: one response's events, and everything that changed since a revision.
 
-use super::id_of;
 use crate::problem::Problem;
+use crate::response::id_from_path as id_of;
 use gix::ObjectId;
 use serde::Serialize;
 use std::collections::HashMap;

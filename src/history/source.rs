@@ -31,39 +31,36 @@ impl Repository {
             .map_err(|e| GitError::read(format!("commit {commit}"), e))?;
         let mut listing = Listing::default();
         let mut blobs = Vec::new();
-        match library_tree(&repo, tree, &self.prefix)? {
-            Some(subtree) => walk_tree(&repo, subtree, &mut |path, kind, id| match kind {
-                EntryKind::Blob | EntryKind::BlobExecutable => {
-                    if path == CONFIG_FILE {
-                        listing.has_config = true;
-                        blobs.push((path.to_string(), id));
-                    } else if is_response_path(path) {
-                        listing.files.push(path.to_string());
-                        blobs.push((path.to_string(), id));
-                    }
+        let Some(subtree) = library_tree(&repo, tree, &self.prefix)? else {
+            return Err(GitError::NoLibrary {
+                rev: rev.to_string(),
+                path: self.prefix.clone(),
+            });
+        };
+        walk_tree(&repo, subtree, &mut |path, kind, id| match kind {
+            EntryKind::Blob | EntryKind::BlobExecutable => {
+                if path == CONFIG_FILE {
+                    listing.has_config = true;
+                    blobs.push((path.to_string(), id));
+                } else if is_response_path(path) {
+                    listing.files.push(path.to_string());
+                    blobs.push((path.to_string(), id));
                 }
-                EntryKind::Link if path == CONFIG_FILE || is_response_path(path) => {
-                    listing.problems.push(
-                        Problem::warning(
-                            "symlink-skipped",
-                            path,
-                            format!("`{path}` is a symbolic link in git; it is not followed"),
-                        )
-                        .with_hint("commit the file itself instead of a link to it"),
-                    );
-                }
-                _ => {}
-            })?,
-            None => listing.problems.push(Problem::warning(
-                "library-missing",
-                "",
-                format!(
-                    "the library folder `{}` does not exist at revision `{rev}`",
-                    self.prefix
-                ),
-            )),
-        }
+            }
+            EntryKind::Link if path == CONFIG_FILE || is_response_path(path) => {
+                listing.problems.push(
+                    Problem::warning(
+                        "symlink-skipped",
+                        path,
+                        format!("`{path}` is a symbolic link in git; it is not followed"),
+                    )
+                    .with_hint("commit the file itself instead of a link to it"),
+                );
+            }
+            _ => {}
+        })?;
         listing.files.sort();
+        listing.problems.sort_by(|a, b| a.file.cmp(&b.file));
         let mut files = HashMap::new();
         for (path, id) in blobs {
             files.insert(path, read_blob(&repo, id));

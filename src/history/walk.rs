@@ -6,6 +6,7 @@ use super::model::{Event, Graph, History, Person};
 use super::source::walk_tree;
 use super::{library_tree, resolve_commit, GitError, Repository};
 use crate::problem::Problem;
+use crate::response::id_from_path;
 use crate::source::is_response_path;
 use gix::objs::tree::EntryKind;
 use gix::ObjectId;
@@ -99,11 +100,11 @@ impl Repository {
             for change in &commit.changes {
                 events.push(Event {
                     kind: change.kind,
-                    id: super::id_of(&change.path).to_string(),
+                    id: id_from_path(&change.path).to_string(),
                     old_id: change
                         .old_path
                         .as_deref()
-                        .map(|p| super::id_of(p).to_string()),
+                        .map(|p| id_from_path(p).to_string()),
                     commit: id.to_string(),
                     author: commit.author.clone(),
                     date: commit.date.clone(),
