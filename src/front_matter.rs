@@ -172,12 +172,17 @@ pub(crate) fn yaml_finding(e: &yaml::Error, text: &str, what: &str) -> Finding {
             Finding::error("duplicate-key", format!("`{key}` is set twice"), e.offset..end)
                 .with_hint("keep one of the two lines")
         }
-        yaml::ErrorKind::TooComplex => Finding::error(
-            "yaml-too-complex",
-            format!("the {what} uses YAML anchors, aliases, merge keys or deep nesting ({})", e.message),
-            at,
-        )
-        .with_hint("write plain values: `key: value` lines, and lists like `[a, b]`"),
+        yaml::ErrorKind::TooComplex => {
+            let what_is_used = if e.message.contains("nchor") || e.message.contains("lias") {
+                "YAML anchors or aliases (`&name`, `*name`)"
+            } else if e.message.contains("erge") {
+                "a YAML merge key (`<<`)"
+            } else {
+                "values nested too deep"
+            };
+            Finding::error("yaml-too-complex", format!("the {what} uses {what_is_used}, which Cannery does not read"), at)
+                .with_hint("write plain values: `key: value` lines, and lists like `[a, b]`")
+        }
         yaml::ErrorKind::UnknownField => {
             // "unknown field `x`, expected one of `a`, `b`"
             let mut names = e.message.split('`').skip(1).step_by(2);

@@ -2,9 +2,9 @@
 //! and `--rev` on the commands that read the library.
 
 mod common;
-use common::{response, Repo, JANE, OMAR};
+mod gitrepo;
+use gitrepo::{response, Repo, JANE, OMAR};
 use std::path::Path;
-use std::process::Command;
 
 struct Run {
     code: i32,
@@ -12,20 +12,19 @@ struct Run {
     stderr: String,
 }
 
+/// The binary as the other CLI tests run it, with git's system and global
+/// config cut off too.
 fn cannery(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_cannery"))
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("CANNERY_LIBRARY")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .args(args)
-        .output()
-        .expect("cannery runs");
+    let out = common::run(
+        common::cannery(dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .args(args),
+    );
     Run {
         code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
+        stdout: common::stdout(&out),
+        stderr: common::stderr(&out),
     }
 }
 

@@ -5,8 +5,8 @@
 use cannery::history::{Event, EventKind, GitError, History, HistoryCache, Repository};
 use cannery::source::{is_response_path, ReadError, Source, MAX_FILE_BYTES};
 
-mod common;
-use common::{git_in, response, Repo, BASE, DAY, JANE, OMAR};
+mod gitrepo;
+use gitrepo::{git_in, response, Repo, BASE, DAY, JANE, OMAR};
 
 /// One event as `git log --raw` reports it.
 #[derive(Debug, PartialEq, Eq)]
