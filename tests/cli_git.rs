@@ -273,3 +273,52 @@ fn rev_is_refused_where_it_has_no_meaning() {
     );
     assert!(!repo.path().join("library/another.md").exists());
 }
+
+#[test]
+fn list_json_carries_created_and_updated_from_git() {
+    let (repo, c1, c2) = sample();
+    let run = cannery(repo.path(), &["list", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let listed: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let refunds = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "billing/refunds")
+        .unwrap();
+    // Renamed in c2: created stays with c1, the rename is the last change.
+    assert_eq!(refunds["created_at"], "2025-01-02T08:30:00Z");
+    assert_eq!(refunds["created_by"]["name"], "Jane Smith");
+    assert_eq!(refunds["created_by"]["email"], "jane@example.com");
+    assert_eq!(refunds["updated_at"], "2025-01-03T08:30:00Z");
+    assert_eq!(refunds["updated_by"]["name"], "Omar Haddad");
+    assert_eq!(refunds["revision"], c2.as_str());
+    let logged = repo.git(&[
+        "log",
+        "--follow",
+        "--format=%H %aI",
+        "--",
+        "library/billing/refunds.md",
+    ]);
+    // git writes UTC as `Z` or `+00:00`, depending on its version.
+    assert_eq!(
+        logged.lines().last().unwrap().replace("+00:00", "Z"),
+        format!("{c1} 2025-01-02T08:30:00Z")
+    );
+
+    let old = cannery(repo.path(), &["list", "--json", "--rev", "v1"]);
+    let listed: serde_json::Value = serde_json::from_str(&old.stdout).unwrap();
+    assert!(listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["revision"] == c1.as_str()));
+
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::create_dir(outside.path().join("library")).unwrap();
+    std::fs::write(outside.path().join("library/a.md"), response("A")).unwrap();
+    let run = cannery(outside.path(), &["list", "--json"]);
+    let listed: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(listed[0]["created_at"], serde_json::Value::Null);
+    assert_eq!(listed[0]["revision"], serde_json::Value::Null);
+}

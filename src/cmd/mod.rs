@@ -10,7 +10,7 @@ pub mod show;
 
 use crate::cli::{Cli, Command};
 use cannery::disk::{self, DiskSource};
-use cannery::history::{GitError, Repository};
+use cannery::history::{GitError, History, Repository};
 use cannery::library::Library;
 use std::fmt;
 use std::io::Write;
@@ -91,6 +91,28 @@ impl Global {
             ))
         })?;
         Ok((root, Library::load(&source)))
+    }
+}
+
+impl Global {
+    /// The library's history from git, for the `created_*`/`updated_*` of
+    /// response objects: `None` outside git, and (with a warning) when git
+    /// cannot be read, since those fields are then simply unknown.
+    pub fn history(&self, root: &Path) -> Option<History> {
+        let history = Repository::discover(root)
+            .and_then(|repo| repo.map(|r| r.history(self.rev.as_deref())).transpose());
+        match history {
+            Ok(history) => {
+                for p in history.iter().flat_map(|h| &h.problems) {
+                    eprint_warning(&p.message);
+                }
+                history
+            }
+            Err(e) => {
+                eprint_warning(&format!("no created and updated dates: {e}"));
+                None
+            }
+        }
     }
 }
 

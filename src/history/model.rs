@@ -1,6 +1,7 @@
 //! What the history of a library is made of, and the questions asked of
 //! it: one response's events, and everything that changed since a revision.
 
+use crate::object::{Author, Provenance};
 use crate::problem::Problem;
 use crate::response::id_from_path as id_of;
 use gix::ObjectId;
@@ -112,6 +113,26 @@ pub(crate) struct Graph {
 }
 
 impl History {
+    /// The git fields of the response object of the file at `path`: who
+    /// created it and when, who changed it last and when, and that commit.
+    /// All `None` when git knows nothing of the file (not committed yet).
+    pub fn provenance(&self, path: &str) -> Provenance {
+        let Some(file) = self.files.get(path) else {
+            return Provenance::default();
+        };
+        let author = |p: &Person| Author {
+            name: p.name.clone(),
+            email: p.email.clone(),
+        };
+        Provenance {
+            created_at: Some(file.created.date.clone()),
+            created_by: Some(author(&file.created.author)),
+            updated_at: Some(file.updated.date.clone()),
+            updated_by: Some(author(&file.updated.author)),
+            revision: Some(file.updated.commit.clone()),
+        }
+    }
+
     /// Builds a history from its events (newest first, grouped by commit)
     /// and the response paths at `revision`.
     pub(crate) fn new(
