@@ -1,6 +1,7 @@
 //! Near-duplicate bodies (SPEC §7.3), found in near-linear time.
 //!
-//! Each body becomes a set of word 3-shingles; a MinHash signature of 64
+//! Each body becomes a set of word 2-shingles (pairs of adjacent words); a
+//! MinHash signature of 64
 //! values sketches the set, and locality-sensitive hashing over bands of
 //! the signature proposes candidate pairs. Only candidates are compared
 //! exactly (Jaccard similarity of the shingle sets), so the cost grows with
@@ -11,7 +12,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
 
 const SIGNATURE: usize = 64;
-const SHINGLE: usize = 3;
+const SHINGLE: usize = 2;
 
 /// Two bodies at least as alike as the threshold: indexes into the input,
 /// the first lower, and their similarity in 0..=1.
@@ -76,8 +77,8 @@ fn rows_for(threshold: f64) -> usize {
         .unwrap_or(1)
 }
 
-/// The sorted, distinct hashes of a body's word 3-shingles (of its words,
-/// when it has fewer than three).
+/// The sorted, distinct hashes of a body's word 2-shingles (of its words,
+/// when it has fewer than two).
 fn shingles(body: &str) -> Vec<u64> {
     let words: Vec<String> = body
         .split(|c: char| !c.is_alphanumeric() && c != '_' && c != '.')
