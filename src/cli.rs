@@ -33,6 +33,10 @@ pub enum Command {
     Show(cmd::show::Args),
     /// Write a new, valid response file and print its path.
     New(cmd::new::Args),
+    /// Write the library as the JSON a helpdesk's API imports.
+    Export(cmd::export::Args),
+    /// Turn a helpdesk's canned responses into library files.
+    Import(cmd::import::Args),
 }
 
 #[cfg(test)]

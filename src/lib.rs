@@ -2,7 +2,9 @@
 
 pub mod config;
 pub mod disk;
+pub mod export;
 pub mod front_matter;
+pub mod import;
 pub mod library;
 pub mod object;
 pub mod placeholder;

@@ -2,6 +2,8 @@
 //! library crate and prints the result.
 
 pub mod check;
+pub mod export;
+pub mod import;
 pub mod list;
 pub mod new;
 pub mod show;
@@ -36,6 +38,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::List(args) => list::run(args, &global),
         Command::Show(args) => show::run(args, &global),
         Command::New(args) => new::run(args, &global),
+        Command::Export(args) => export::run(args, &global),
+        Command::Import(args) => import::run(args, &global),
     }
 }
 
