@@ -365,24 +365,45 @@ fn inactive_responses_are_left_out_where_the_target_cannot_switch_them_off() {
 }
 
 #[test]
-fn locale_picks_one_language() {
-    let acme = fixture("export/acme");
-    let out = cannery(&acme, &["export", "--to", "json", "--locale", "de"]);
+fn variants_are_elements_of_their_own_unless_a_locale_is_picked() {
+    let copy = copy_of("export/acme", &["support/billing/refund-policy.md"]);
+    let acme = copy.path();
+    let titles = |args: &[&str]| -> Vec<String> {
+        let out = cannery(acme, args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let all = titles(&["export", "--to", "oktopost"]);
+    assert!(
+        all.contains(&"Horário comercial (pt-BR)".to_string()),
+        "{all:?}"
+    );
+    assert!(
+        all.contains(&"Willkommen (de)".to_string()) && all.contains(&"Welcome".to_string()),
+        "{all:?}"
+    );
+    let german = titles(&["export", "--to", "oktopost", "--locale", "de"]);
+    assert!(
+        german.contains(&"Willkommen".to_string()) && !german.contains(&"Welcome".to_string()),
+        "{german:?}"
+    );
+    assert!(german.contains(&"Business hours".to_string()), "{german:?}");
+    assert_eq!(german.len(), all.len() - 2);
+    // Cannery's JSON keeps them inside their response.
+    let out = cannery(acme, &["export", "--to", "json"]);
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc.as_array().unwrap().len(), 1);
-    assert_eq!(doc[0]["title"], "Willkommen");
-    let out = cannery(&acme, &["export", "--to", "json", "--locale", "fr"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("no response is in the locale `fr`"),
-        "{}",
-        stderr(&out)
-    );
-    assert!(
-        stderr(&out).contains("the library's locales are: de, en"),
-        "{}",
-        stderr(&out)
-    );
+    let welcome = doc
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "greeting/welcome")
+        .unwrap();
+    assert_eq!(welcome["variants"]["de"]["title"], "Willkommen");
 }
 
 #[test]

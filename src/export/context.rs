@@ -55,7 +55,7 @@ impl<'a> Cx<'a> {
                 .zip(&self.fills)
                 .all(|(p, f)| *f == crate::placeholder::spell(&p.name, p.default.as_deref()));
             self.rendered = Some(if same {
-                r.rendered.clone()
+                r.rendered().clone()
             } else {
                 let fills = &self.fills;
                 r.render_with(&|p| fill(r, fills, p))

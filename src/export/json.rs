@@ -18,6 +18,10 @@ impl Target for Json {
         "Cannery's JSON"
     }
 
+    fn flattens_variants(&self) -> bool {
+        false
+    }
+
     fn keeps_inactive(&self) -> bool {
         true
     }
@@ -33,7 +37,19 @@ impl Target for Json {
 
     fn items(&self, doc: Value) -> Result<Vec<Value>, String> {
         // Also the API's list envelope, `GET /api/v1/canned-responses`.
-        list(doc, &[&["data"]], "the API's {\"data\": [...]}")
+        let objects = list(doc, &[&["data"]], "the API's {\"data\": [...]}")?;
+        // Each variant is a file of its own, beside its response's: it
+        // carries its title, subject, description, body and path, which is
+        // all a variant file may set.
+        let mut items = Vec::with_capacity(objects.len());
+        for mut object in objects {
+            let variants = object.as_object_mut().and_then(|o| o.remove("variants"));
+            items.push(object);
+            if let Some(Value::Object(variants)) = variants {
+                items.extend(variants.into_iter().map(|(_, v)| v));
+            }
+        }
+        Ok(items)
     }
 
     fn draft(&self, item: &Value, _: &mut ImportCx) -> Result<Draft, String> {

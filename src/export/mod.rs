@@ -27,6 +27,7 @@ use crate::problem::{Problem, Severity};
 use crate::response::Response;
 use rayon::prelude::*;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// One helpdesk (or Cannery's own JSON): how a response becomes the body of
@@ -43,6 +44,11 @@ pub trait Target: Sync {
     /// The keys this target reads from `targets.<name>` in cannery.yaml.
     fn settings(&self) -> &'static [Setting] {
         &[]
+    }
+    /// Whether each language variant is an element of its own (titled
+    /// `Title (pt-BR)`); Cannery's JSON nests them in their response instead.
+    fn flattens_variants(&self) -> bool {
+        true
     }
     /// Whether the product can hold a response switched off; if not,
     /// inactive responses are left out of its export.
@@ -98,7 +104,8 @@ pub fn target(name: &str) -> Option<&'static dyn Target> {
 /// Choices that change what an export holds.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
-    /// Only responses in this locale.
+    /// Each response in this language where it has a variant for it
+    /// (falling back `pt-BR` → `pt` → the response itself).
     pub locale: Option<String>,
 }
 
@@ -172,42 +179,16 @@ pub fn check(library: &Library, target: &dyn Target, options: &Options) -> Vec<P
 /// Builds every element in parallel and checks what spans elements (unique
 /// names). Problems come back unsorted.
 fn build(library: &Library, target: &dyn Target, options: &Options) -> (Vec<Value>, Vec<Problem>) {
-    let mut chosen: Vec<&Response> = library
-        .responses
-        .iter()
-        .filter(|r| r.active || target.keeps_inactive())
-        .filter(|r| {
-            options
-                .locale
-                .as_ref()
-                .is_none_or(|l| r.locale.eq_ignore_ascii_case(l))
-        })
-        .collect();
+    let locale = options.locale.as_deref();
+    let mut chosen: Vec<Cow<Response>> = if target.flattens_variants() || locale.is_some() {
+        library.for_export(locale)
+    } else {
+        library.responses.iter().map(Cow::Borrowed).collect()
+    };
+    chosen.retain(|r| r.active || target.keeps_inactive());
     let mut problems = Vec::new();
-    if let Some(locale) = &options.locale {
-        if chosen.is_empty() && !library.responses.is_empty() {
-            let mut locales: Vec<&str> = library
-                .responses
-                .iter()
-                .map(|r| r.locale.as_str())
-                .collect();
-            locales.sort_unstable();
-            locales.dedup();
-            problems.push(
-                Problem::error(
-                    "no-responses",
-                    "",
-                    format!("no response is in the locale `{locale}`"),
-                )
-                .with_hint(format!("the library's locales are: {}", locales.join(", "))),
-            );
-        }
-    }
-    let keys: HashMap<&str, String> = chosen
-        .iter()
-        .map(|r| (r.id.as_str(), target.sort_key(r)))
-        .collect();
-    chosen.sort_by(|a, b| (&keys[a.id.as_str()], &a.id).cmp(&(&keys[b.id.as_str()], &b.id)));
+    // Variants share their base's id, so the path breaks ties.
+    chosen.sort_by_cached_key(|r| (target.sort_key(r), r.id.clone(), r.path.clone()));
     let spellings = dialect::Spellings::new(target, &library.config);
     let built: Vec<(Value, Vec<Problem>)> = chosen
         .par_iter()

@@ -116,52 +116,35 @@ pub fn plan(
             skip(&mut plan, &element, format!("{path} already exists"));
             continue;
         }
-        if let Some(first) = titles.get(&draft.title.to_lowercase()) {
-            skip(
-                &mut plan,
-                &element,
-                format!("{first} already has this title"),
-            );
-            continue;
-        }
-        if let Some(first) = draft.shortcut.as_ref().and_then(|s| shortcuts.get(s)) {
-            let shortcut = draft.shortcut.as_deref().unwrap_or_default();
-            skip(
-                &mut plan,
-                &element,
-                format!("{first} already has the shortcut `{shortcut}`"),
-            );
-            continue;
+        // A variant (`hours.pt-BR.md` beside `hours.md`, from Cannery's JSON)
+        // has its base's shortcut and is checked as a variant.
+        let variant = variant_locale(&path, |base| {
+            library.responses.iter().any(|r| r.path == base)
+                || plan.files.iter().any(|f| f.path == base)
+        });
+        if variant.is_none() {
+            if let Some(why) = clash(&draft, &titles, &shortcuts) {
+                skip(&mut plan, &element, why);
+                continue;
+            }
         }
         let text = file_text(&draft, &body, &path, &library.config.default_locale);
-        let (doc, mut findings) = crate::front_matter::parse(&text);
-        let validated = doc.map(|doc| response::validate(&path, doc, config));
-        if let Some((_, found)) = &validated {
-            findings.extend(found.iter().cloned());
-        }
-        let Some(response) = validated.and_then(|(r, _)| r) else {
-            let why = findings
-                .iter()
-                .find(|f| f.severity == Severity::Error)
-                .map(|f| {
-                    format!(
-                        "{}{}",
-                        f.message,
-                        f.hint
-                            .as_ref()
-                            .map(|h| format!(" ({h})"))
-                            .unwrap_or_default()
-                    )
-                })
-                .unwrap_or_else(|| "the file it would make is not valid".into());
-            skip(&mut plan, &element, why);
-            continue;
-        };
-        if let Some(other) = ids.get(response.id.as_str()) {
+        let (id, findings) = validate(&text, &path, variant.as_deref(), config);
+        if let Some(error) = findings.iter().find(|f| f.severity == Severity::Error) {
+            let hint = error.hint.as_ref().map(|h| format!(" ({h})"));
             skip(
                 &mut plan,
                 &element,
-                format!("{other} already has the id `{}`", response.id),
+                format!("{}{}", error.message, hint.unwrap_or_default()),
+            );
+            continue;
+        }
+        if let Some(other) = id.as_deref().and_then(|id| ids.get(id)) {
+            let id = id.unwrap_or_default();
+            skip(
+                &mut plan,
+                &element,
+                format!("{other} already has the id `{id}`"),
             );
             continue;
         }
@@ -171,9 +154,11 @@ pub fn plan(
                 message: w,
             });
         }
-        titles.insert(draft.title.to_lowercase(), path.clone());
-        if let Some(s) = &draft.shortcut {
-            shortcuts.insert(s.clone(), path.clone());
+        if variant.is_none() {
+            titles.insert(draft.title.to_lowercase(), path.clone());
+            if let Some(s) = &draft.shortcut {
+                shortcuts.insert(s.clone(), path.clone());
+            }
         }
         plan.files.push(File {
             path,
@@ -182,6 +167,63 @@ pub fn plan(
         });
     }
     Ok(plan)
+}
+
+/// Why a draft cannot join the library: a title or shortcut it already has.
+fn clash(
+    d: &Draft,
+    titles: &HashMap<String, String>,
+    shortcuts: &HashMap<String, String>,
+) -> Option<String> {
+    if let Some(first) = titles.get(&d.title.to_lowercase()) {
+        return Some(format!("{first} already has this title"));
+    }
+    let shortcut = d.shortcut.as_ref()?;
+    let first = shortcuts.get(shortcut)?;
+    Some(format!("{first} already has the shortcut `{shortcut}`"))
+}
+
+/// The locale of `path` when it names a variant of a file `exists` knows.
+fn variant_locale(path: &str, exists: impl Fn(&str) -> bool) -> Option<String> {
+    let stem = path.strip_suffix(".md")?;
+    let (base, tag) = stem.rsplit_once('.')?;
+    (!base.ends_with('/') && response::is_locale(tag) && exists(&format!("{base}.md")))
+        .then(|| tag.to_string())
+}
+
+/// Checks a planned file as `check` will: its findings, and its id when it
+/// is a response of its own.
+fn validate(
+    text: &str,
+    path: &str,
+    variant: Option<&str>,
+    config: &crate::config::Config,
+) -> (Option<String>, Vec<crate::problem::Finding>) {
+    let (doc, mut findings) = crate::front_matter::parse(text);
+    let snippets = crate::snippet::Snippets::default();
+    let ctx = crate::validate::Context {
+        config,
+        snippets: &snippets,
+    };
+    let Some(doc) = doc else {
+        return (None, findings);
+    };
+    let (response, found) = match variant {
+        Some(locale) => crate::variant::validate(path, doc, None, locale, &ctx),
+        None => crate::validate::validate(path, doc, &ctx),
+    };
+    findings.extend(found);
+    if variant.is_none()
+        && response.is_none()
+        && !findings.iter().any(|f| f.severity == Severity::Error)
+    {
+        findings.push(crate::problem::Finding::error(
+            "invalid-file",
+            "the file it would make is not valid",
+            0..0,
+        ));
+    }
+    (response.map(|r| r.id), findings)
 }
 
 /// Makes the draft's fields fit Cannery's rules, saying what changed.
@@ -463,7 +505,11 @@ mod tests {
         );
         let (doc, found) = crate::front_matter::parse(&text);
         assert!(found.is_empty(), "{found:?}");
-        let (r, found) = response::validate("general/yes-no.md", doc.unwrap(), &Default::default());
+        let ctx = crate::validate::Context {
+            config: &Config::default(),
+            snippets: &Default::default(),
+        };
+        let (r, found) = crate::validate::validate("general/yes-no.md", doc.unwrap(), &ctx);
         assert!(found.is_empty(), "{found:?}");
         assert_eq!(r.unwrap().title, "Yes: \"no\"");
     }

@@ -112,6 +112,7 @@ pub const REFUSED: &[(&str, &[&str])] = &[
         &[
             "closing/resolved.md",
             "general/ana-sign-off.md",
+            "greeting/welcome.de.md",
             "greeting/welcome.md",
             "support/billing/refund-policy.md",
             "support/escalation.md",
@@ -124,6 +125,7 @@ pub const REFUSED: &[(&str, &[&str])] = &[
         &[
             "closing/resolved.md",
             "general/out-of-office.md",
+            "greeting/welcome.de.md",
             "greeting/welcome.md",
             "support/escalation.md",
             "support/shipping/order-status.md",
@@ -133,6 +135,7 @@ pub const REFUSED: &[(&str, &[&str])] = &[
         "supporthub",
         &[
             "closing/resolved.md",
+            "greeting/welcome.de.md",
             "greeting/welcome.md",
             "support/billing/refund-policy.md",
             "support/escalation.md",
