@@ -40,6 +40,13 @@ fn each_target_exports_the_responses_it_can_hold() {
         assert!(out.status.success(), "{target}: {}", stderr(&out));
         let text = stdout(&out);
         insta::assert_snapshot!(format!("export_{target}"), text);
+        if *target == "zammad-csv" {
+            assert!(
+                text.starts_with("id,name,keywords,content,note,active\n"),
+                "{text}"
+            );
+            continue;
+        }
         let doc: Value = serde_json::from_str(&text).unwrap();
         let elements = doc.as_array().expect("one JSON array");
         assert!(!elements.is_empty(), "{target}");
@@ -78,7 +85,8 @@ fn export(dir: &Path, target: &str) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-const CONFIG: &str = "departments: [billing, shipping]\n";
+const CONFIG: &str =
+    "departments: [billing, shipping]\ntargets:\n  freshdesk:\n    folder_id: 42\n";
 
 fn response(title: &str, shortcut: &str, extra: &str, body: &str) -> String {
     format!("---\ntitle: {title}\nshortcut: {shortcut}\n{extra}---\n{body}\n")
@@ -102,53 +110,139 @@ fn placeholders_are_spelled_in_each_targets_dialect() {
         "ticket.subject",
         "company.name",
     ];
+    const NO: &str = "—";
     let columns: &[(&str, [&str; 11])] = &[
+        (
+            "chatwoot",
+            [
+                "{{contact.name}}",
+                "{{contact.first_name}}",
+                "{{contact.last_name}}",
+                "{{contact.email}}",
+                "{{contact.phone}}",
+                "{{agent.name}}",
+                "{{agent.first_name}}",
+                "{{agent.email}}",
+                "{{conversation.id}}",
+                NO,
+                NO,
+            ],
+        ),
         (
             "rocketchat",
             [
                 "{{contact.name}}",
-                "—",
-                "—",
+                NO,
+                NO,
                 "{{contact.email}}",
                 "{{contact.phone}}",
                 "{{agent.name}}",
-                "—",
+                NO,
                 "{{agent.email}}",
-                "—",
-                "—",
-                "—",
+                NO,
+                NO,
+                NO,
             ],
         ),
         (
             "whatomate",
             [
                 "{{contact_name}}",
-                "—",
-                "—",
-                "—",
+                NO,
+                NO,
+                NO,
                 "{{phone_number}}",
-                "—",
-                "—",
-                "—",
-                "—",
-                "—",
-                "—",
+                NO,
+                NO,
+                NO,
+                NO,
+                NO,
+                NO,
             ],
         ),
         (
             "supporthub",
+            [NO, NO, NO, NO, NO, NO, NO, NO, "{{ticket.id}}", NO, NO],
+        ),
+        (
+            "zendesk",
             [
-                "—",
-                "—",
-                "—",
-                "—",
-                "—",
-                "—",
-                "—",
-                "—",
+                "{{ticket.requester.name}}",
+                "{{ticket.requester.first_name}}",
+                "{{ticket.requester.last_name}}",
+                "{{ticket.requester.email}}",
+                "{{ticket.requester.phone}}",
+                "{{current_user.name}}",
+                "{{current_user.first_name}}",
+                "{{current_user.email}}",
                 "{{ticket.id}}",
-                "—",
-                "—",
+                "{{ticket.title}}",
+                NO,
+            ],
+        ),
+        // Unverified spellings are "—": offered in the hint, never written.
+        (
+            "freshdesk",
+            [
+                NO,
+                "{{ticket.requester.firstname}}",
+                NO,
+                NO,
+                NO,
+                NO,
+                NO,
+                NO,
+                "{{ticket.id}}",
+                NO,
+                NO,
+            ],
+        ),
+        (
+            "helpscout",
+            [
+                NO,
+                "{%customer.firstName%}",
+                "{%customer.lastName%}",
+                NO,
+                NO,
+                NO,
+                NO,
+                NO,
+                NO,
+                NO,
+                NO,
+            ],
+        ),
+        (
+            "front",
+            [
+                "{{recipient.name}}",
+                "{{recipient.first_name}}",
+                "{{recipient.last_name}}",
+                "{{recipient.email}}",
+                "{{recipient.phone}}",
+                "{{user.name}}",
+                "{{user.first_name}}",
+                "{{user.email}}",
+                "{{conversation.ticket_id}}",
+                NO,
+                NO,
+            ],
+        ),
+        (
+            "zammad",
+            [
+                NO,
+                "#{ticket.customer.firstname}",
+                "#{ticket.customer.lastname}",
+                "#{ticket.customer.email}",
+                "#{ticket.customer.phone}",
+                NO,
+                "#{user.firstname}",
+                "#{user.email}",
+                "#{ticket.number}",
+                "#{ticket.title}",
+                NO,
             ],
         ),
     ];
@@ -170,12 +264,12 @@ fn placeholders_are_spelled_in_each_targets_dialect() {
         for (i, (name, spelling)) in names.iter().zip(spellings).enumerate() {
             let file = format!("p{i}.md");
             let is_refused = refused.contains(&(file.clone(), "target-placeholder".into()));
-            assert_eq!(is_refused, *spelling == "—", "{target}: {name}");
+            assert_eq!(is_refused, *spelling == NO, "{target}: {name}");
         }
         let out = cannery(dir.path(), &["check", "--target", target]);
         assert!(
             stdout(&out).contains(&format!(
-                "`placeholders.contact.first_name.targets.{target}` in cannery.yaml"
+                "`placeholders.company.name.targets.{target}` in cannery.yaml"
             )),
             "{}",
             stdout(&out)
@@ -188,27 +282,137 @@ fn placeholders_are_spelled_in_each_targets_dialect() {
             .collect();
         let dir = library(&kept);
         let doc = export(dir.path(), target);
-        let text_field = if *target == "supporthub" {
-            "body"
-        } else if *target == "rocketchat" {
-            "text"
-        } else {
-            "content"
-        };
         for element in doc.as_array().unwrap() {
-            let title = element
-                .get("name")
-                .or(element.get("shortcut"))
-                .and_then(Value::as_str)
-                .unwrap();
-            let i: usize = title[1..].parse().unwrap();
-            let text = element[text_field].as_str().unwrap();
+            let (name, text) = name_and_text(target, element);
+            let i: usize = name.trim_start_matches(['p', 'P']).parse().unwrap();
             assert!(
                 text.contains(&format!("Hello {}.", spellings[i])),
                 "{target}: {text}"
             );
         }
     }
+}
+
+/// An element's name (title or shortcut) and its reply, for any target.
+fn name_and_text<'a>(target: &str, e: &'a Value) -> (&'a str, &'a str) {
+    let field = |k: &str| e[k].as_str().unwrap_or_default();
+    match target {
+        "chatwoot" => (field("short_code"), field("content")),
+        "rocketchat" => (field("shortcut"), field("text")),
+        "supporthub" | "front" => (field("name"), field("body")),
+        "zendesk" => (
+            e["macro"]["title"].as_str().unwrap(),
+            e["macro"]["actions"][0]["value"].as_str().unwrap(),
+        ),
+        "freshdesk" => (field("title"), field("content_html")),
+        "helpscout" => (field("name"), field("text")),
+        _ => (field("name"), field("content")),
+    }
+}
+
+#[test]
+fn unverified_spellings_are_suggested_not_written() {
+    let dir = library(&[
+        (
+            "cannery.yaml",
+            "targets:\n  freshdesk:\n    folder_id: 42\n",
+        ),
+        ("a.md", &response("A", "a", "", "Hi {{ contact.name }}.")),
+    ]);
+    let out = cannery(dir.path(), &["check", "--target", "freshdesk"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "error[target-placeholder]: `{{ contact.name }}` has no known equivalent in Freshdesk"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "(Freshdesk's documentation suggests `{{ticket.requester.name}}`, not confirmed)"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn help_scout_keeps_a_default_as_its_fallback() {
+    let body = "Hi {{ contact.first_name | default: \"there\" }}!";
+    let dir = library(&[("a.md", &response("A", "a", "", body))]);
+    let doc = export(dir.path(), "helpscout");
+    assert_eq!(
+        doc[0]["text"],
+        "<p>Hi {%customer.firstName,fallback=there%}!</p>\n"
+    );
+    assert_eq!(
+        doc[0]["chatText"],
+        "Hi {%customer.firstName,fallback=there%}!"
+    );
+    let out = cannery(dir.path(), &["export", "--to", "helpscout"]);
+    assert!(!stderr(&out).contains("target-default"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_missing_setting_is_an_error_naming_its_key() {
+    let dir = library(&[
+        ("cannery.yaml", "departments: [billing]\n"),
+        ("a.md", &response("A", "a", "", "Hi.")),
+        (
+            "b.md",
+            &response(
+                "B",
+                "b",
+                "visibility: department\ndepartment: billing\n",
+                "Hi.",
+            ),
+        ),
+    ]);
+    let out = cannery(dir.path(), &["export", "--to", "freshdesk"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stderr(&out);
+    assert_eq!(
+        text.matches("Freshdesk needs `targets.freshdesk.folder_id` in cannery.yaml")
+            .count(),
+        1,
+        "{text}"
+    );
+    assert!(text.contains("--> cannery.yaml"), "{text}");
+    assert!(
+        text.contains(
+            "Freshdesk needs `targets.freshdesk.groups.billing` in cannery.yaml for this response"
+        ),
+        "{text}"
+    );
+    let out = cannery(dir.path(), &["export", "--to", "zendesk"]);
+    assert!(
+        stderr(&out).contains("Zendesk needs `targets.zendesk.groups.billing` in cannery.yaml"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn zammad_csv_is_one_row_per_response() {
+    let dir = library(&[
+        (
+            "a.md",
+            &response(
+                "A, with a comma",
+                "a",
+                "tags: [x, a]\ndescription: A \"note\"\nactive: false\n",
+                "Hi **there**.",
+            ),
+        ),
+        ("b.md", &response("B", "b", "", "Tilde ~~~ trouble.")),
+    ]);
+    let found = errors(dir.path(), &["--target", "zammad-csv"]);
+    assert_eq!(found, [("b.md".into(), "target-limit".into())]);
+    std::fs::remove_file(dir.path().join("b.md")).unwrap();
+    let out = cannery(dir.path(), &["export", "--to", "zammad-csv"]);
+    assert_eq!(
+        stdout(&out),
+        "id,name,keywords,content,note,active\n,\"A, with a comma\",\"a, x\",\"<p>Hi <strong>there</strong>.</p>\n\",\"A \"\"note\"\"\",false\n"
+    );
 }
 
 #[test]

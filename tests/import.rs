@@ -15,7 +15,7 @@ fn files(dir: &Path) -> String {
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
-        if relative == "cannery.yaml" || relative.ends_with(".json") {
+        if relative == "cannery.yaml" || relative == "in.txt" {
             continue;
         }
         out.push_str(&format!(
@@ -37,15 +37,27 @@ fn empty_library(config: &Path) -> tempfile::TempDir {
 #[test]
 fn list_api_answers_become_valid_files() {
     let config = fixture("import/cannery.yaml");
-    for (target, code) in [
+    let cases = [
         ("oktopost", 0),
         ("whatomate", 0),
         ("rocketchat", 1),
         ("supporthub", 0),
         ("suppuo", 0),
-    ] {
+        ("chatwoot", 0),
+        ("zendesk", 0),
+        ("freshdesk", 0),
+        ("helpscout", 1),
+        ("front", 0),
+        ("zammad", 0),
+        ("zammad-csv", 0),
+    ];
+    for (target, code) in cases {
         let dir = empty_library(&config);
-        let input = fixture(&format!("import/{target}.json"));
+        let file = match target {
+            "zammad-csv" => "import/zammad.csv".to_string(),
+            _ => format!("import/{target}.json"),
+        };
+        let input = fixture(&file);
         let input = input.to_string_lossy();
         let out = cannery(
             dir.path(),
@@ -82,7 +94,7 @@ fn export_import_export_gives_the_same_bytes() {
         let first = cannery(source.path(), &["export", "--to", target]);
         assert!(first.status.success(), "{target}: {}", stderr(&first));
         let copy = empty_library(&source.path().join("cannery.yaml"));
-        let file = copy.path().join("in.json");
+        let file = copy.path().join("in.txt");
         std::fs::write(&file, &first.stdout).unwrap();
         let out = cannery(
             copy.path(),
@@ -90,7 +102,7 @@ fn export_import_export_gives_the_same_bytes() {
                 "import",
                 "--from",
                 target,
-                "in.json",
+                "in.txt",
                 "--owner",
                 "ana@acme.example",
             ],

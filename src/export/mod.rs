@@ -7,8 +7,12 @@
 //! prints, and gives bytes only when none of them is an error, so the CLI
 //! and the server write the same bytes or refuse for the same reasons.
 
+mod chatwoot;
 mod context;
 pub mod dialect;
+mod freshdesk;
+mod front;
+mod helpscout;
 mod json;
 mod oktopost;
 mod rocketchat;
@@ -16,6 +20,8 @@ pub mod settings;
 mod supporthub;
 mod suppuo;
 mod whatomate;
+mod zammad;
+mod zendesk;
 
 pub use context::Cx;
 pub use dialect::Dialect;
@@ -86,7 +92,7 @@ pub trait Target: Sync {
     fn draft(&self, item: &Value, cx: &mut ImportCx) -> Result<Draft, String>;
 }
 
-/// Every target that is built, in the order of `config::TARGETS`.
+/// Every target, in the order of `config::TARGETS`.
 pub static TARGETS: &[&dyn Target] = &[
     &json::Json,
     &oktopost::Oktopost,
@@ -94,6 +100,13 @@ pub static TARGETS: &[&dyn Target] = &[
     &rocketchat::RocketChat,
     &supporthub::SupportHub,
     &suppuo::Suppuo,
+    &chatwoot::Chatwoot,
+    &zendesk::Zendesk,
+    &freshdesk::Freshdesk,
+    &helpscout::HelpScout,
+    &front::Front,
+    &zammad::Zammad,
+    &zammad::ZammadCsv,
 ];
 
 /// The target called `name`, if there is one.
@@ -281,6 +294,12 @@ mod tests {
                 .map(|(_, t)| t.as_bytes().to_vec())
                 .ok_or(ReadError::Unreadable("none".into()))
         }
+    }
+
+    #[test]
+    fn every_target_name_has_its_target() {
+        let names: Vec<&str> = TARGETS.iter().map(|t| t.name()).collect();
+        assert_eq!(names, crate::config::TARGETS);
     }
 
     #[test]

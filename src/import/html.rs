@@ -443,7 +443,7 @@ impl Writer<'_> {
             text.truncate(text.len() - if text.ends_with('\n') { 2 } else { 1 });
             text.truncate(text.trim_end().len());
         }
-        (!text.is_empty()).then_some(text)
+        (!text.is_empty()).then_some(paragraph_breaks(&text))
     }
 
     fn inline(&mut self, node: &Node, out: &mut String) {
@@ -630,6 +630,23 @@ impl Writer<'_> {
         }
         Some(lines.join("\n"))
     }
+}
+
+/// Two line breaks in a row (`<br><br>`, how many editors end a
+/// paragraph) as a paragraph break.
+fn paragraph_breaks(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("\\\n\\\n") {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        while let Some(after) = rest.strip_prefix("\\\n") {
+            rest = after;
+        }
+        out.push_str("\n\n");
+    }
+    out.push_str(rest);
+    out
 }
 
 fn cells(row: &Node) -> Vec<&Node> {

@@ -150,4 +150,45 @@ pub const REFUSED: &[(&str, &[&str])] = &[
             "support/billing/refund-policy.md",
         ],
     ),
+    (
+        "chatwoot",
+        &[
+            "general/ana-sign-off.md",
+            "general/out-of-office.md",
+            "support/billing/refund-policy.md",
+        ],
+    ),
+    ("zendesk", &[]),
+    (
+        "freshdesk",
+        &[
+            "closing/resolved.md",
+            "greeting/welcome.de.md",
+            "greeting/welcome.md",
+            "support/escalation.md",
+            "support/password-reset.md",
+        ],
+    ),
+    (
+        "helpscout",
+        &[
+            "closing/resolved.md",
+            "general/ana-sign-off.md",
+            "greeting/welcome.de.md",
+            "greeting/welcome.md",
+            "support/billing/refund-policy.md",
+            "support/escalation.md",
+            "support/password-reset.md",
+            "support/shipping/order-status.md",
+        ],
+    ),
+    ("front", &["general/ana-sign-off.md"]),
+    ("zammad", &["general/ana-sign-off.md"]),
+    (
+        "zammad-csv",
+        &[
+            "general/ana-sign-off.md",
+            "support/billing/refund-policy.md",
+        ],
+    ),
 ];
