@@ -2,6 +2,7 @@
 //! acme fixture library and on small libraries made for one rule each.
 
 mod export_common;
+mod gitrepo;
 
 use export_common::{cannery, copy_of, errors, fixture, library, stderr, stdout, REFUSED};
 use serde_json::Value;
@@ -705,5 +706,25 @@ fn an_unknown_target_is_a_usage_error() {
     let out = cannery(dir.path(), &["export", "--to", "zendsk"]);
     assert_eq!(out.status.code(), Some(2));
     let out = cannery(dir.path(), &["check", "--target", "json,nope"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn json_carries_git_dates_and_rev_exports_a_revision() {
+    let mut repo = gitrepo::Repo::new();
+    repo.write("library/a.md", &response("A", "a", "", "First."));
+    repo.commit(gitrepo::JANE, "Add A");
+    repo.write("library/a.md", &response("A", "a", "", "Second."));
+    let head = repo.commit(gitrepo::OMAR, "Edit A");
+    let lib = repo.path().join("library");
+    let doc = export(&lib, "json");
+    assert_eq!(doc[0]["created_by"]["name"], "Jane Smith");
+    assert_eq!(doc[0]["updated_by"]["name"], "Omar Haddad");
+    assert_eq!(doc[0]["revision"], head.as_str());
+    let out = cannery(&lib, &["--rev", "HEAD~1", "export", "--to", "oktopost"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc[0]["content"], "First.");
+    let out = cannery(&lib, &["--rev", "HEAD", "import", "--from", "json", "x.json"]);
     assert_eq!(out.status.code(), Some(2));
 }

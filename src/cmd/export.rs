@@ -27,11 +27,17 @@ pub struct Args {
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
-    let (_, library) = global.load()?;
+    let (root, library) = global.load()?;
     let target = export::target(&args.to)
         .ok_or_else(|| Failure(format!("the `{}` export is not built yet", args.to)))?;
+    // Only Cannery's JSON carries dates and authors; walking git is not
+    // free, so the other targets skip it.
+    let history = (target.name() == "json")
+        .then(|| global.history(&root))
+        .flatten();
     let options = Options {
         locale: args.locale,
+        history: history.as_ref(),
     };
     let out = export::export(&library, target, &options);
     if !out.problems.is_empty() {

@@ -13,6 +13,8 @@ use serde_json::Value;
 pub struct Cx<'a> {
     pub response: &'a Response,
     pub config: &'a Config,
+    /// The library's git history, when the export was given one.
+    pub history: Option<&'a crate::history::History>,
     target: &'a dyn Target,
     /// What each of the response's placeholders becomes, in body order.
     fills: Vec<String>,
@@ -33,6 +35,7 @@ impl<'a> Cx<'a> {
         Cx {
             response,
             config,
+            history: None,
             target,
             fills,
             rendered: None,

@@ -31,7 +31,11 @@ impl Target for Json {
     }
 
     fn element(&self, cx: &mut Cx) -> Value {
-        let object = ResponseObject::new(cx.response, Provenance::default(), None);
+        let r = cx.response;
+        let provenance = cx
+            .history
+            .map_or_else(Provenance::default, |h| h.provenance(&r.path));
+        let object = ResponseObject::new(r, provenance, None);
         serde_json::to_value(object).unwrap_or_default()
     }
 

@@ -116,10 +116,13 @@ pub fn target(name: &str) -> Option<&'static dyn Target> {
 
 /// Choices that change what an export holds.
 #[derive(Clone, Debug, Default)]
-pub struct Options {
+pub struct Options<'a> {
     /// Each response in this language where it has a variant for it
     /// (falling back `pt-BR` → `pt` → the response itself).
     pub locale: Option<String>,
+    /// The library's git history: the `created_*`, `updated_*` and
+    /// `revision` of `json`'s objects. Without it they are null.
+    pub history: Option<&'a crate::history::History>,
 }
 
 /// What an export produced: the bytes, unless an error stopped it, and
@@ -207,6 +210,7 @@ fn build(library: &Library, target: &dyn Target, options: &Options) -> (Vec<Valu
         .par_iter()
         .map(|r| {
             let mut cx = Cx::new(r, &library.config, target, &spellings);
+            cx.history = options.history;
             let element = target.element(&mut cx);
             (element, cx.into_problems())
         })

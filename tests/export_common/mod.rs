@@ -21,6 +21,8 @@ pub fn cannery(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env_remove("CANNERY_LIBRARY")
         .output()
         .expect("the binary runs")
