@@ -725,6 +725,9 @@ fn json_carries_git_dates_and_rev_exports_a_revision() {
     assert!(out.status.success(), "{}", stderr(&out));
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc[0]["content"], "First.");
-    let out = cannery(&lib, &["--rev", "HEAD", "import", "--from", "json", "x.json"]);
+    let out = cannery(
+        &lib,
+        &["--rev", "HEAD", "import", "--from", "json", "x.json"],
+    );
     assert_eq!(out.status.code(), Some(2));
 }
