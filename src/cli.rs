@@ -33,6 +33,8 @@ pub enum Command {
     Show(cmd::show::Args),
     /// Write a new, valid response file and print its path.
     New(cmd::new::Args),
+    /// Serve the library read-only over HTTP, reloading on every change.
+    Serve(cmd::serve::Args),
 }
 
 #[cfg(test)]

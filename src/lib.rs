@@ -12,6 +12,7 @@ mod render_text;
 pub mod report;
 pub mod response;
 pub mod search;
+pub mod server;
 pub mod source;
 pub mod suggest;
 pub mod yaml;

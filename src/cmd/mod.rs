@@ -4,6 +4,7 @@
 pub mod check;
 pub mod list;
 pub mod new;
+pub mod serve;
 pub mod show;
 
 use crate::cli::{Cli, Command};
@@ -36,6 +37,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::List(args) => list::run(args, &global),
         Command::Show(args) => show::run(args, &global),
         Command::New(args) => new::run(args, &global),
+        Command::Serve(args) => serve::run(args, &global),
     }
 }
 

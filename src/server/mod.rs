@@ -1,0 +1,214 @@
+//! `cannery serve`: the library over HTTP, read-only (SPEC §5). All of the
+//! product's HTTP lives in this module.
+//!
+//! The server answers from an [`Index`] built in full from one
+//! `Library::load` — the same load `check` does, so the problems it shows
+//! are check's. A reload builds a new index and swaps the pointer; each
+//! request takes the pointer once, so it never sees half an index and one
+//! answer never mixes two versions of the library.
+//!
+//! Why hyper on tokio and not tiny_http: tiny_http sets no socket timeouts
+//! and has no hook to set them (tiny-http/tiny-http#143), and the one way
+//! around it, a read timeout on the listener, makes `accept` fail and ends
+//! its accept loop for good. Idle keep-alive clients, slow headers and
+//! clients that stop reading must not hold the server, so connections here
+//! are tasks, with hyper's header-read timeout, a write-stall timeout of
+//! our own ([`conn`]), and a cap on connections and event streams.
+
+mod auth;
+mod catalog;
+mod conn;
+mod envelope;
+mod events;
+mod index;
+mod io;
+mod openapi;
+mod paging;
+mod params;
+mod router;
+mod routes;
+mod sort;
+pub mod usage;
+mod watch;
+
+pub use auth::{check_exposure, Token};
+pub use index::Index;
+pub use watch::Watching;
+
+use crate::library::Library;
+use crate::object::Provenance;
+use envelope::Answer;
+use router::{Method, Route};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicUsize;
+use std::sync::{Arc, RwLock};
+use usage::UsageLog;
+
+/// Reads the library afresh: from disk, or (with `--rev`) from a git
+/// revision. Every reload calls it; an `Err` keeps the index being served.
+pub type Loader = Box<dyn Fn() -> Result<Library, String> + Send + Sync>;
+
+pub struct Options {
+    pub addr: SocketAddr,
+    pub load: Loader,
+    /// The library folder to watch, and how; `None` serves one index for
+    /// the server's whole life (`--no-watch`, or a git revision).
+    pub watch: Option<(PathBuf, Watching)>,
+    pub usage: Option<UsageLog>,
+    pub token: Option<Token>,
+    /// No log line per request, no note per reload.
+    pub quiet: bool,
+}
+
+/// What every connection shares.
+pub struct State {
+    index: RwLock<Arc<Index>>,
+    reloads: tokio::sync::watch::Sender<events::Reload>,
+    usage: Option<UsageLog>,
+    token: Option<Token>,
+    quiet: bool,
+    streams: AtomicUsize,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+}
+
+impl State {
+    /// The index being served now.
+    pub fn index(&self) -> Arc<Index> {
+        self.index.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Serves `library` from now on, as the next generation.
+    fn swap(&self, library: Library) -> Arc<Index> {
+        let generation = self.index().generation + 1;
+        let index = Arc::new(build(library, generation));
+        *self.index.write().unwrap_or_else(|e| e.into_inner()) = index.clone();
+        self.reloads.send_replace(reload_of(&index));
+        index
+    }
+}
+
+fn build(library: Library, generation: u64) -> Index {
+    // Provenance comes from git once the history module serves it.
+    Index::build(library, generation, |_| Provenance::default())
+}
+
+fn reload_of(index: &Index) -> events::Reload {
+    events::Reload {
+        generation: index.generation,
+        revision: index.library.revision.clone(),
+        loaded_at: index.loaded_at.clone(),
+    }
+}
+
+/// A request, as the routes see it.
+pub struct Request<'a> {
+    pub method: Method,
+    /// The path as sent, still percent-encoded.
+    pub path: &'a str,
+    pub query: Option<&'a str>,
+    pub if_none_match: Option<&'a str>,
+    pub authorization: Option<&'a [u8]>,
+    /// The body, read only for `POST …/use`.
+    pub body: &'a [u8],
+}
+
+/// What a request gets: an answer, or an event stream.
+pub enum Reply {
+    Answer(Answer),
+    Events(events::Stream),
+}
+
+/// Answers one request from the index being served now.
+pub fn respond(state: &Arc<State>, req: &Request) -> Reply {
+    let health = req.path == "/api/v1/health";
+    if let (Some(token), false) = (&state.token, health) {
+        if !token.allows(req.authorization) {
+            return Reply::Answer(
+                Answer::error(
+                    401,
+                    "this server needs a token: send `Authorization: Bearer <token>`",
+                )
+                .with_header("www-authenticate", "Bearer"),
+            );
+        }
+    }
+    let route = match router::route(req.method, req.path) {
+        Ok(route) => route,
+        Err(answer) => return Reply::Answer(answer),
+    };
+    let index = state.index();
+    let usage = state.usage.as_ref();
+    let answered = match &route {
+        Route::Events => {
+            return match events::open(state) {
+                Ok(stream) => Reply::Events(stream),
+                Err(answer) => Reply::Answer(answer),
+            }
+        }
+        Route::Page => Ok(page()),
+        Route::OpenApi => Ok(openapi::answer()),
+        Route::List => routes::list(&index, usage, req),
+        Route::Response(id) => routes::one(&index, usage, id, req),
+        Route::Use(id) => routes::count_use(&index, usage, id, req),
+        Route::Render(id) => routes::render(&index, id, req),
+        Route::Categories => catalog::categories(&index, req),
+        Route::Tags => catalog::tags(&index, req),
+        Route::Placeholders => catalog::placeholders(&index, req),
+        Route::Problems => catalog::problems(&index, req),
+        Route::Health => catalog::health(&index, req),
+    };
+    let answer = answered.unwrap_or_else(|refused| refused);
+    Reply::Answer(answer.revalidated(req.if_none_match))
+}
+
+/// `GET /`: a placeholder until the preview page lands.
+fn page() -> Answer {
+    Answer::html(include_str!("../../templates/index.html"))
+}
+
+/// Serves until Ctrl-C or SIGTERM. `started` is called once the address
+/// is bound, with the URL and the first index.
+pub fn run(options: Options, started: impl FnOnce(&str, &Index)) -> Result<(), String> {
+    let first = (options.load)()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers())
+        .thread_name("cannery-serve")
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    let (stop, shutdown) = tokio::sync::watch::channel(false);
+    let index = Arc::new(build(first, 1));
+    let state = Arc::new(State {
+        reloads: tokio::sync::watch::channel(reload_of(&index)).0,
+        index: RwLock::new(index),
+        usage: options.usage,
+        token: options.token,
+        quiet: options.quiet,
+        streams: AtomicUsize::new(0),
+        shutdown,
+    });
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(options.addr)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", options.addr))?;
+        let bound = listener
+            .local_addr()
+            .map_err(|e| format!("cannot listen on {}: {e}", options.addr))?;
+        let _watcher = match options.watch {
+            Some((root, how)) => Some(watch::start(root, how, state.clone(), options.load)?),
+            None => None,
+        };
+        started(&format!("http://{bound}/"), &state.index());
+        let server = tokio::spawn(conn::accept(listener, state.clone()));
+        conn::stopped().await;
+        let _ = stop.send(true);
+        let _ = server.await;
+        Ok(())
+    })
+}
+
+/// Worker threads: the requests are short, so a couple per core is plenty.
+fn workers() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 8))
+}
