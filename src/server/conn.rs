@@ -117,7 +117,10 @@ async fn handle(req: hyper::Request<Incoming>, state: Arc<State>) -> hyper::Resp
     let method = Method::from_name(parts.method.as_str());
     let path = parts.uri.path();
     let header = |name| parts.headers.get(name).map(HeaderValue::as_bytes);
-    let bytes = if method == Method::Post {
+    let authorization = header("authorization");
+    // Only a use that will be counted reads its body: a refused write is
+    // refused before the body is waited for.
+    let bytes = if super::wants_body(&state, method, path, authorization) {
         match read_body(body).await {
             Ok(bytes) => bytes,
             Err(answer) => return finish(&state, &parts, started, Reply::Answer(answer)),
@@ -132,7 +135,7 @@ async fn handle(req: hyper::Request<Incoming>, state: Arc<State>) -> hyper::Resp
             path,
             query: parts.uri.query(),
             if_none_match: header("if-none-match").and_then(|v| std::str::from_utf8(v).ok()),
-            authorization: header("authorization"),
+            authorization,
             body: &bytes,
         },
     );

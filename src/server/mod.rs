@@ -119,6 +119,15 @@ pub enum Reply {
     Events(events::Stream),
 }
 
+/// Whether a request's body is needed: only for a use that is counted,
+/// from a client that may ask.
+pub fn wants_body(state: &State, method: Method, path: &str, authorization: Option<&[u8]>) -> bool {
+    method == Method::Post
+        && state.usage.is_some()
+        && state.token.as_ref().is_none_or(|t| t.allows(authorization))
+        && matches!(router::route(method, path), Ok(Route::Use(_)))
+}
+
 /// Answers one request from the index being served now.
 pub fn respond(state: &Arc<State>, req: &Request) -> Reply {
     let health = req.path == "/api/v1/health";
