@@ -5,7 +5,9 @@
 use crate::config::unknown_key;
 use crate::problem::Finding;
 use crate::yaml::{self, Field, Keys};
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
+use std::fmt;
 
 /// The front matter fields a response may set.
 pub const FIELDS: &[&str] = &[
@@ -24,7 +26,7 @@ pub const FIELDS: &[&str] = &[
 ];
 
 /// Front matter as written; spans are byte ranges of the whole file.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default)]
 pub struct FrontMatter {
     pub title: Option<Field<String>>,
     pub shortcut: Option<Field<String>>,
@@ -38,6 +40,50 @@ pub struct FrontMatter {
     pub subject: Option<Field<String>>,
     pub description: Option<Field<String>>,
     pub id: Option<Field<String>>,
+    /// Keys that are not fields, each with its place.
+    pub unknown: Vec<Field<String>>,
+}
+
+// Written by hand so that one pass reads the known fields and collects the
+// unknown keys (serde's derive can only ignore or refuse them).
+impl<'de> Deserialize<'de> for FrontMatter {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FrontMatterVisitor;
+        impl<'de> Visitor<'de> for FrontMatterVisitor {
+            type Value = FrontMatter;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("`key: value` lines")
+            }
+            fn visit_unit<E>(self) -> Result<FrontMatter, E> {
+                Ok(FrontMatter::default())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FrontMatter, A::Error> {
+                let mut f = FrontMatter::default();
+                while let Some(key) = map.next_key::<Field<String>>()? {
+                    match key.value.as_str() {
+                        "title" => f.title = map.next_value()?,
+                        "shortcut" => f.shortcut = map.next_value()?,
+                        "category" => f.category = map.next_value()?,
+                        "tags" => f.tags = map.next_value()?,
+                        "visibility" => f.visibility = map.next_value()?,
+                        "owner" => f.owner = map.next_value()?,
+                        "department" => f.department = map.next_value()?,
+                        "active" => f.active = map.next_value()?,
+                        "locale" => f.locale = map.next_value()?,
+                        "subject" => f.subject = map.next_value()?,
+                        "description" => f.description = map.next_value()?,
+                        "id" => f.id = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                            f.unknown.push(key);
+                        }
+                    }
+                }
+                Ok(f)
+            }
+        }
+        deserializer.deserialize_map(FrontMatterVisitor)
+    }
 }
 
 /// A file split in two.
@@ -95,25 +141,27 @@ pub fn parse(text: &str) -> (Option<Document<'_>>, Vec<Finding>) {
         f.span = f.span.start + yaml_start..f.span.end + yaml_start;
         f
     };
-    let keys: Keys = match yaml::parse(yaml_text) {
-        Ok(keys) => keys,
-        Err(e) => {
-            findings.push(shift(yaml_finding(&e, yaml_text, "front matter")));
-            return (None, findings);
-        }
-    };
-    for (key, _) in &keys.0 {
-        if !FIELDS.contains(&key.value.as_str()) {
-            findings.push(shift(unknown_key(&key.value, key.span.clone(), FIELDS)));
-        }
-    }
     let body_offset = closing.end;
     let mut front: FrontMatter = match yaml::parse(yaml_text) {
         Ok(front) => front,
         Err(e) => {
+            // Read the keys alone: to report every unknown key, and to name
+            // the field whose value has the wrong type.
+            let keys: Keys = match yaml::parse(yaml_text) {
+                Ok(keys) => keys,
+                Err(e) => {
+                    findings.push(shift(yaml_finding(&e, yaml_text, "front matter")));
+                    return (None, findings);
+                }
+            };
+            for (key, _) in &keys.0 {
+                if !FIELDS.contains(&key.value.as_str()) {
+                    findings.push(shift(unknown_key(&key.value, key.span.clone(), FIELDS)));
+                }
+            }
             let mut finding = yaml_finding(&e, yaml_text, "front matter");
             if e.kind == yaml::ErrorKind::WrongType {
-                // Name the field whose value is wrong: the last key before the error.
+                // The field is the last key before the error.
                 if let Some((key, _)) = keys.0.iter().rev().find(|(k, _)| k.span.start <= e.offset)
                 {
                     let line_end = yaml_text[e.offset..]
@@ -135,6 +183,9 @@ pub fn parse(text: &str) -> (Option<Document<'_>>, Vec<Finding>) {
             return (Some(doc), findings);
         }
     };
+    for key in std::mem::take(&mut front.unknown) {
+        findings.push(shift(unknown_key(&key.value, key.span, FIELDS)));
+    }
     shift_spans(&mut front, yaml_start);
     (
         Some(Document {
@@ -172,12 +223,17 @@ pub(crate) fn yaml_finding(e: &yaml::Error, text: &str, what: &str) -> Finding {
             Finding::error("duplicate-key", format!("`{key}` is set twice"), e.offset..end)
                 .with_hint("keep one of the two lines")
         }
-        yaml::ErrorKind::TooComplex => Finding::error(
-            "yaml-too-complex",
-            format!("the {what} uses YAML anchors, aliases, merge keys or deep nesting ({})", e.message),
-            at,
-        )
-        .with_hint("write plain values: `key: value` lines, and lists like `[a, b]`"),
+        yaml::ErrorKind::TooComplex => {
+            let what_is_used = if e.message.contains("nchor") || e.message.contains("lias") {
+                "YAML anchors or aliases (`&name`, `*name`)"
+            } else if e.message.contains("erge") {
+                "a YAML merge key (`<<`)"
+            } else {
+                "values nested too deep"
+            };
+            Finding::error("yaml-too-complex", format!("the {what} uses {what_is_used}, which Cannery does not read"), at)
+                .with_hint("write plain values: `key: value` lines, and lists like `[a, b]`")
+        }
         yaml::ErrorKind::UnknownField => {
             // "unknown field `x`, expected one of `a`, `b`"
             let mut names = e.message.split('`').skip(1).step_by(2);

@@ -16,6 +16,8 @@ pub const CONFIG_FILE: &str = "cannery.yaml";
 pub struct Listing {
     /// Every response file, relative to the root, `/`-separated, sorted.
     pub files: Vec<String>,
+    /// Every snippet file (under `_snippets/`), likewise.
+    pub snippets: Vec<String>,
     /// Whether the root holds `cannery.yaml`.
     pub has_config: bool,
     /// Problems met while listing: links leading outside the library,
@@ -56,6 +58,13 @@ pub fn is_response_path(path: &str) -> bool {
             .all(|part| !part.is_empty() && !part.starts_with('.') && !part.starts_with('_'))
 }
 
+/// Whether a path relative to the library root names a snippet file: a
+/// `*.md` file under `_snippets/`, no other part starting with `.` or `_`.
+pub fn is_snippet_path(path: &str) -> bool {
+    path.strip_prefix("_snippets/")
+        .is_some_and(|rest| rest.ends_with(".md") && is_response_path(rest))
+}
+
 /// Whether a folder (relative to the root) may hold response files.
 pub fn is_walked_dir(path: &str) -> bool {
     path.split('/')
@@ -78,5 +87,13 @@ mod tests {
         assert!(!is_response_path("support/_partial.md"));
         assert!(!is_response_path("notes.txt"));
         assert!(!is_response_path("hours.md~"));
+        assert!(
+            is_snippet_path("_snippets/signature.md") && is_snippet_path("_snippets/legal/gdpr.md")
+        );
+        assert!(
+            !is_snippet_path("_snippets/.x.md")
+                && !is_snippet_path("x/_snippets/a.md")
+                && !is_snippet_path("_snippets/README.md")
+        );
     }
 }
