@@ -211,6 +211,74 @@ fn one_response_by_id_with_slashes() {
 }
 
 #[test]
+fn a_variant_answers_for_its_language() {
+    let dir = library(LIBRARY);
+    let server = Server::start(dir.path(), &[]);
+    let base = server.get("/api/v1/canned-responses/support/business-hours");
+    assert_eq!(base.header("content-language"), Some("en"));
+    assert_eq!(
+        base.json()["data"]["variants"]["pt"]["title"],
+        "Horário de atendimento"
+    );
+
+    // pt-BR falls back to pt.
+    let pt = server.get("/api/v1/canned-responses/support/business-hours?locale=pt-BR");
+    assert_eq!(pt.status, 200);
+    assert_eq!(pt.header("content-language"), Some("pt"));
+    let data = &pt.json()["data"];
+    assert_eq!(data["id"], "support/business-hours");
+    assert_eq!(data["locale"], "pt");
+    assert_eq!(data["title"], "Horário de atendimento");
+    assert_eq!(data["shortcut"], "hours", "the base's fields");
+    assert_eq!(data["path"], "support/business-hours.pt.md");
+    assert!(data["variants"]["pt"].is_object());
+
+    let de = server.get("/api/v1/canned-responses/support/business-hours?locale=de");
+    assert_eq!(de.header("content-language"), Some("en"));
+    assert_eq!(de.json()["data"]["title"], "Business hours");
+
+    let rendered =
+        server.get("/api/v1/render/support/business-hours?locale=pt&format=text&agent.name=Ana");
+    assert_eq!(rendered.header("content-language"), Some("pt"));
+    assert_eq!(
+        rendered.json()["data"]["content"],
+        "Olá você!\n\nEstamos online de segunda a sexta. Ana"
+    );
+
+    let ids = |q: &str| server.get(&format!("/api/v1/canned-responses?{q}")).ids();
+    assert_eq!(ids("locale=pt"), ["support/business-hours"]);
+    assert_eq!(ids("locale=PT-br"), ["greeting/welcome"]);
+}
+
+#[test]
+fn snippets_and_where_they_are_used() {
+    let dir = library(LIBRARY);
+    let server = Server::start(dir.path(), &[]);
+    let snippets = server.get("/api/v1/snippets").json();
+    assert_eq!(
+        snippets["data"],
+        serde_json::json!([{
+            "name": "signature",
+            "path": "_snippets/signature.md",
+            "description": "How we sign",
+            "body": "The Acme team",
+            "used_by": ["greeting/welcome"],
+        }])
+    );
+    let welcome = server
+        .get("/api/v1/canned-responses/greeting/welcome")
+        .json();
+    assert!(welcome["data"]["body"]
+        .as_str()
+        .unwrap()
+        .contains("{{> signature }}"));
+    assert!(welcome["data"]["html"]
+        .as_str()
+        .unwrap()
+        .contains("The Acme team"));
+}
+
+#[test]
 fn render_fills_placeholders_from_the_query() {
     let dir = library(LIBRARY);
     let server = Server::start(dir.path(), &[]);
@@ -512,6 +580,7 @@ fn the_page_and_the_openapi_document() {
         "/api/v1/categories",
         "/api/v1/tags",
         "/api/v1/placeholders",
+        "/api/v1/snippets",
         "/api/v1/problems",
         "/api/v1/health",
         "/api/v1/events",

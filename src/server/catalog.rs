@@ -81,6 +81,34 @@ pub fn placeholders(index: &Index, req: &Request) -> Result<Answer, Answer> {
     paged(index, req, items)
 }
 
+#[derive(Serialize)]
+struct SnippetInfo<'a> {
+    name: &'a str,
+    path: &'a str,
+    description: Option<&'a str>,
+    body: &'a str,
+    /// Ids of the responses that include it, directly or not.
+    used_by: &'a [String],
+}
+
+/// `GET /api/v1/snippets`: the pieces responses include, with where each
+/// is used, by name.
+pub fn snippets(index: &Index, req: &Request) -> Result<Answer, Answer> {
+    let mut all: Vec<_> = index.library.snippets.iter().collect();
+    all.sort_by(|a, b| a.name.cmp(&b.name));
+    let items = all
+        .into_iter()
+        .map(|s| SnippetInfo {
+            name: &s.name,
+            path: &s.path,
+            description: s.description.as_deref(),
+            body: &s.body,
+            used_by: &s.used_by,
+        })
+        .collect();
+    paged(index, req, items)
+}
+
 fn paged<T: Serialize>(index: &Index, req: &Request, items: Vec<T>) -> Result<Answer, Answer> {
     let mut params = Params::parse(req.query)?;
     let paging = params.paging()?;

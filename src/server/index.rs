@@ -41,6 +41,7 @@ pub struct Filter {
     pub visibility: Option<Visibility>,
     pub owner: Option<String>,
     pub department: Option<String>,
+    /// Responses written in this language, or with a variant in it.
     pub locale: Option<String>,
     /// `Some(true)` active only (the default), `Some(false)` inactive only,
     /// `None` both.
@@ -103,6 +104,7 @@ impl Index {
         let files = responses
             .iter()
             .map(|r| r.path.as_str())
+            .chain(library.snippets.iter().map(|s| s.path.as_str()))
             .chain(library.problems.iter().map(|p| p.file.as_str()));
         for file in files {
             let mut at = file;
@@ -249,9 +251,10 @@ fn matches(r: &Response, f: &Filter) -> bool {
         && f.department
             .as_ref()
             .is_none_or(|d| r.department.as_ref() == Some(d))
-        && f.locale
-            .as_ref()
-            .is_none_or(|l| r.locale.eq_ignore_ascii_case(l))
+        && f.locale.as_ref().is_none_or(|l| {
+            r.locale.eq_ignore_ascii_case(l)
+                || r.variants.iter().any(|v| v.locale.eq_ignore_ascii_case(l))
+        })
 }
 
 /// Now, RFC 3339 UTC to the second: `2025-01-15T08:30:00Z`.

@@ -81,16 +81,29 @@ impl State {
     /// Serves `library` from now on, as the next generation.
     fn swap(&self, library: Library) -> Arc<Index> {
         let generation = self.index().generation + 1;
-        let index = Arc::new(build(library, generation));
+        let index = build(library, generation);
         *self.index.write().unwrap_or_else(|e| e.into_inner()) = index.clone();
         self.reloads.send_replace(reload_of(&index));
         index
     }
 }
 
-fn build(library: Library, generation: u64) -> Index {
+fn build(library: Library, generation: u64) -> Arc<Index> {
     // Provenance comes from git once the history module serves it.
-    Index::build(library, generation, |_| Provenance::default())
+    let index = Arc::new(Index::build(library, generation, |_| Provenance::default()));
+    // Bodies render on first use; render them all now, beside the
+    // requests, so that no request pays for it.
+    let warm = index.clone();
+    rayon::spawn(move || {
+        use rayon::prelude::*;
+        warm.responses().par_iter().for_each(|r| {
+            r.rendered();
+            r.variants.iter().for_each(|v| {
+                v.rendered();
+            });
+        });
+    });
+    index
 }
 
 fn reload_of(index: &Index) -> events::Reload {
@@ -164,6 +177,7 @@ pub fn respond(state: &Arc<State>, req: &Request) -> Reply {
         Route::Categories => catalog::categories(&index, req),
         Route::Tags => catalog::tags(&index, req),
         Route::Placeholders => catalog::placeholders(&index, req),
+        Route::Snippets => catalog::snippets(&index, req),
         Route::Problems => catalog::problems(&index, req),
         Route::Health => catalog::health(&index, req),
     };
@@ -187,7 +201,7 @@ pub fn run(options: Options, started: impl FnOnce(&str, &Index)) -> Result<(), S
         .build()
         .map_err(|e| format!("cannot start the server: {e}"))?;
     let (stop, shutdown) = tokio::sync::watch::channel(false);
-    let index = Arc::new(build(first, 1));
+    let index = build(first, 1);
     let state = Arc::new(State {
         reloads: tokio::sync::watch::channel(reload_of(&index)).0,
         index: RwLock::new(index),

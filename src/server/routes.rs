@@ -10,7 +10,7 @@ use super::usage::UsageLog;
 use super::Request;
 use crate::object::{ResponseObject, Usage};
 use crate::placeholder::{spell, Placeholder};
-use crate::response::{id_from_path, Visibility};
+use crate::response::{id_from_path, Response, Visibility};
 use crate::search::Query;
 use crate::suggest;
 use serde::Serialize;
@@ -59,16 +59,36 @@ pub fn list(index: &Index, usage: Option<&UsageLog>, req: &Request) -> Result<An
     ))
 }
 
-/// `GET /api/v1/canned-responses/{id}`.
+/// `GET /api/v1/canned-responses/{id}?locale=pt-BR`: one response, or its
+/// variant in that language (`pt-BR` falls back to `pt`, then to the
+/// response itself); `locale` and `Content-Language` say which it is.
 pub fn one(
     index: &Index,
     usage: Option<&UsageLog>,
     id: &str,
     req: &Request,
 ) -> Result<Answer, Answer> {
-    Params::parse(req.query)?.finish()?;
+    let mut params = Params::parse(req.query)?;
+    let locale = params.one("locale")?.map(str::to_string);
+    params.finish()?;
     let i = find(index, id)?;
-    Ok(Answer::data(&object(index, usage, i)))
+    let base = object(index, usage, i);
+    let answered = variant(&index.responses()[i], locale.as_deref());
+    let language = answered.locale.clone();
+    let object = if std::ptr::eq(answered, &index.responses()[i]) {
+        base
+    } else {
+        ResponseObject {
+            variants: base.variants,
+            ..ResponseObject::new(answered, base.provenance, base.usage)
+        }
+    };
+    Ok(Answer::data(&object).with_header("content-language", language))
+}
+
+/// The text to answer for `locale`: a variant, or the response itself.
+fn variant<'a>(r: &'a Response, locale: Option<&str>) -> &'a Response {
+    locale.and_then(|l| r.variant(l)).unwrap_or(r)
 }
 
 fn object<'a>(index: &'a Index, usage: Option<&UsageLog>, i: usize) -> ResponseObject<'a> {
@@ -119,8 +139,9 @@ pub fn render(index: &Index, id: &str, req: &Request) -> Result<Answer, Answer> 
     let format = params
         .choice("format", &["markdown", "html", "text"])?
         .unwrap_or("markdown");
+    let locale = params.one("locale")?.map(str::to_string);
     let i = find(index, id)?;
-    let response = &index.responses()[i];
+    let response = variant(&index.responses()[i], locale.as_deref());
     let values: HashMap<&str, &str> = params.rest().filter(|(_, v)| !v.is_empty()).collect();
     let mut missing: Vec<&str> = Vec::new();
     for p in &response.placeholders {
@@ -146,7 +167,8 @@ pub fn render(index: &Index, id: &str, req: &Request) -> Result<Answer, Answer> 
         locale: &response.locale,
         content,
         missing,
-    }))
+    })
+    .with_header("content-language", response.locale.clone()))
 }
 
 /// Bodies larger than this are refused before they are read in full.

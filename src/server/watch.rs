@@ -14,6 +14,7 @@
 
 use super::conn::warn;
 use super::{Loader, State};
+use crate::source;
 use notify::event::{CreateKind, EventKind, ModifyKind, RemoveKind};
 use notify::{Config, Event, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
@@ -156,10 +157,18 @@ fn path_matters(
         // The root itself: removed, replaced, or its metadata changed.
         return !matches!(kind, EventKind::Modify(ModifyKind::Metadata(_)));
     }
-    if relative == crate::source::CONFIG_FILE || crate::source::is_response_path(relative) {
+    if relative == source::CONFIG_FILE
+        || source::is_response_path(relative)
+        || source::is_snippet_path(relative)
+    {
         return true;
     }
-    if !crate::source::is_walked_dir(relative) {
+    let in_snippets = relative
+        .strip_prefix(crate::snippet::FOLDER)
+        .is_some_and(|rest| {
+            rest.is_empty() || rest.starts_with('/') && source::is_walked_dir(&rest[1..])
+        });
+    if !(source::is_walked_dir(relative) || in_snippets) {
         return false;
     }
     // A folder: new or moved in (it may hold responses), or gone (it held
@@ -201,6 +210,8 @@ mod tests {
         assert!(!check("support/README.md", write, false));
         assert!(!check(".git/index", write, false));
         assert!(!check("_drafts/x.md", write, false));
+        assert!(check("_snippets/legal/gdpr.md", write, false));
+        assert!(!check("_snippets/.gdpr.md.swp", write, false));
     }
 
     #[test]

@@ -28,7 +28,15 @@ pub const LIBRARY: &[(&str, &str)] = &[
     ),
     (
         "greeting/welcome.md",
-        "---\ntitle: Welcome\nshortcut: hi\ncategory: greeting\ntags: [hello]\nlocale: pt-BR\n---\nOlá {{ contact.name }}, thanks for writing in.\n",
+        "---\ntitle: Welcome\nshortcut: hi\ncategory: greeting\ntags: [hello]\nlocale: pt-BR\n---\nOlá {{ contact.name }}, thanks for writing in.\n\n{{> signature }}\n",
+    ),
+    (
+        "_snippets/signature.md",
+        "---\ndescription: How we sign\n---\nThe Acme team\n",
+    ),
+    (
+        "support/business-hours.pt.md",
+        "---\ntitle: Horário de atendimento\n---\nOlá {{ contact.first_name | default: \"você\" }}!\n\nEstamos online **de segunda a sexta**. {{ agent.name }}\n",
     ),
     (
         "sales/discount.md",

@@ -57,6 +57,14 @@ fn query(name: &str, description: &str, schema: Value) -> Value {
     json!({ "name": name, "in": "query", "required": false, "description": description, "schema": schema })
 }
 
+fn locale() -> Value {
+    query(
+        "locale",
+        "Answer the variant in this language (BCP 47): `pt-BR` falls back to `pt`, then to the response itself. `locale` in the answer and `Content-Language` say which was answered.",
+        json!({"type": "string"}),
+    )
+}
+
 fn paging() -> Vec<Value> {
     vec![
         query(
@@ -108,8 +116,8 @@ fn document() -> Value {
     paths.insert(
         "/api/v1/canned-responses/{id}".into(),
         get(
-            "One response",
-            json!([id()]),
+            "One response, or its variant in another language",
+            json!([id(), locale()]),
             read_answers(ok("The response", "ResponseOne"), true),
         ),
     );
@@ -131,7 +139,7 @@ fn document() -> Value {
     }}));
     paths.insert("/api/v1/render/{id}".into(), get(
         "A response's body with its placeholders filled from the query (`?contact.first_name=Ana`); an empty value counts as none",
-        json!([id(), query("format", "What to render", json!({"type": "string", "enum": ["markdown", "html", "text"], "default": "markdown"}))]),
+        json!([id(), locale(), query("format", "What to render", json!({"type": "string", "enum": ["markdown", "html", "text"], "default": "markdown"}))]),
         read_answers(ok("The rendered body, and the placeholders that got no value and have no default", "RenderedOne"), true),
     ));
     paths.insert(
@@ -156,6 +164,14 @@ fn document() -> Value {
             "The placeholders a response may use, with counts",
             json!(paging()),
             read_answers(ok("The placeholders", "PlaceholderList"), false),
+        ),
+    );
+    paths.insert(
+        "/api/v1/snippets".into(),
+        get(
+            "The snippets responses include with `{{> name }}`, and where each is used",
+            json!(paging()),
+            read_answers(ok("The snippets", "SnippetList"), false),
         ),
     );
     paths.insert(
@@ -257,6 +273,7 @@ mod tests {
             (Route::Categories, "/api/v1/categories"),
             (Route::Tags, "/api/v1/tags"),
             (Route::Placeholders, "/api/v1/placeholders"),
+            (Route::Snippets, "/api/v1/snippets"),
             (Route::Problems, "/api/v1/problems"),
             (Route::Health, "/api/v1/health"),
             (Route::Events, "/api/v1/events"),
@@ -273,6 +290,7 @@ mod tests {
                 | Route::Categories
                 | Route::Tags
                 | Route::Placeholders
+                | Route::Snippets
                 | Route::Problems
                 | Route::Health
                 | Route::Events => {}

@@ -8,7 +8,7 @@ pub fn all() -> Value {
                          "properties": { "name": {"type": "string"}, "email": {"type": "string"} } });
     json!({
         "Response": object(
-            &["id", "title", "shortcut", "category", "tags", "visibility", "owner", "department", "active", "locale", "subject", "description", "body", "html", "text", "placeholders", "path", "created_at", "created_by", "updated_at", "updated_by", "revision"],
+            &["id", "title", "shortcut", "category", "tags", "visibility", "owner", "department", "active", "locale", "subject", "description", "body", "html", "text", "placeholders", "path", "variants", "created_at", "created_by", "updated_at", "updated_by", "revision"],
             json!({
                 "id": {"type": "string"}, "title": {"type": "string"}, "shortcut": nullable("string"),
                 "category": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}},
@@ -19,6 +19,7 @@ pub fn all() -> Value {
                 "html": {"type": "string"}, "text": {"type": "string"},
                 "placeholders": {"type": "array", "items": {"type": "string"}},
                 "path": {"type": "string"},
+                "variants": {"type": "object", "description": "The response in other languages, by locale", "additionalProperties": schema("Variant")},
                 "created_at": nullable("string"), "created_by": author, "updated_at": nullable("string"), "updated_by": author,
                 "revision": {"type": "string", "nullable": true, "description": "The last commit that touched the file"},
                 "usage_count": {"type": "integer", "description": "Only with `serve --usage-log`"},
@@ -72,6 +73,17 @@ pub fn all() -> Value {
         "CategoryList": list_of("Category"),
         "TagList": list_of("Tag"),
         "PlaceholderList": list_of("Placeholder"),
+        "Variant": object(&["title", "subject", "description", "body", "html", "text", "placeholders", "path"], json!({
+            "title": {"type": "string"}, "subject": nullable("string"), "description": nullable("string"),
+            "body": {"type": "string"}, "html": {"type": "string"}, "text": {"type": "string"},
+            "placeholders": {"type": "array", "items": {"type": "string"}}, "path": {"type": "string"},
+        })),
+        "Snippet": object(&["name", "path", "description", "body", "used_by"], json!({
+            "name": {"type": "string"}, "path": {"type": "string"}, "description": nullable("string"),
+            "body": {"type": "string"},
+            "used_by": {"type": "array", "items": {"type": "string"}, "description": "Ids of the responses that include it, directly or not"},
+        })),
+        "SnippetList": list_of("Snippet"),
         "ProblemsOne": one_of("Problems"),
         "HealthOne": one_of("Health"),
     })
