@@ -78,6 +78,14 @@ fn a_use_is_one_line_in_the_log_and_counted_in_the_object() {
     assert_eq!(bad.status, 400);
     assert_eq!(bad.json()["error"]["parameter"], "body");
     let big = "x".repeat(20_000);
+    let empty = server.send(
+        "POST",
+        "/api/v1/canned-responses/closing/bye/use?agent=",
+        &[],
+        None,
+    );
+    assert_eq!(empty.status, 400);
+    assert_eq!(empty.json()["error"]["parameter"], "agent");
     let too_large = server.send(
         "POST",
         "/api/v1/canned-responses/closing/bye/use",
@@ -86,13 +94,16 @@ fn a_use_is_one_line_in_the_log_and_counted_in_the_object() {
     );
     assert_eq!(too_large.status, 413);
     assert_eq!(lines(&log).len(), 3);
-    // GET of `…/use` is the response whose id ends in `use`: there is none.
-    assert_eq!(
-        server
-            .get("/api/v1/canned-responses/closing/bye/use")
-            .status,
-        404
+    // `…/use` is for POST alone; an id ending in `/use` is read as `…%2Fuse`
+    // (sent raw: the HTTP client would turn `%2F` back into `/`).
+    let get = server.get("/api/v1/canned-responses/closing/bye/use");
+    assert_eq!((get.status, get.header("allow")), (405, Some("POST")));
+    let encoded = serve_support::raw(
+        &server.addr,
+        b"GET /api/v1/canned-responses/closing/bye%2Fuse HTTP/1.1\r\nHost: t\r\n\r\n",
+        std::time::Duration::from_secs(5),
     );
+    assert!(encoded.starts_with("HTTP/1.1 404"), "{encoded}");
     // Nothing was written into the library.
     assert!(!dir.path().join("usage.jsonl").exists());
 }

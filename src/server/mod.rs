@@ -138,7 +138,7 @@ pub fn wants_body(state: &State, method: Method, path: &str, authorization: Opti
     method == Method::Post
         && state.usage.is_some()
         && state.token.as_ref().is_none_or(|t| t.allows(authorization))
-        && matches!(router::route(method, path), Ok(Route::Use(_)))
+        && matches!(router::route(method, path, true), Ok(Route::Use(_)))
 }
 
 /// Answers one request from the index being served now.
@@ -155,7 +155,7 @@ pub fn respond(state: &Arc<State>, req: &Request) -> Reply {
             );
         }
     }
-    let route = match router::route(req.method, req.path) {
+    let route = match router::route(req.method, req.path, state.usage.is_some()) {
         Ok(route) => route,
         Err(answer) => return Reply::Answer(answer),
     };

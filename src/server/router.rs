@@ -49,30 +49,39 @@ impl Method {
 
 /// The route of `path` for `method`, or the answer that refuses it: 404
 /// for an unknown path, 405 for a write, 400 for a path that does not decode.
-pub fn route(method: Method, path: &str) -> Result<Route, Answer> {
-    let found = match method {
-        // `…/{id}/use` is a route of its own only for POST: for GET it is
-        // the response whose id ends in `/use`.
-        Method::Post => path
-            .strip_prefix(API)
-            .and_then(|p| p.strip_prefix("/canned-responses/"))
-            .and_then(|p| p.strip_suffix("/use"))
-            .filter(|id| !id.is_empty())
-            .map(|id| Ok(Route::Use(decode_id(id)?)))
-            .transpose()?,
-        _ => None,
-    };
-    let route = match found {
-        Some(route) => route,
-        None => read_route(path)?.ok_or_else(|| {
-            Answer::not_found(format!(
-                "there is nothing at `{path}`: the API is under `{API}/`, described at `/openapi.json`"
-            ))
-        })?,
-    };
-    match (method, &route) {
-        (Method::Get | Method::Head, _) | (Method::Post, Route::Use(_)) => Ok(route),
-        (Method::Options, _) => Err(Answer::empty(204).with_header("allow", "GET, HEAD")),
+/// `counting` says whether uses are counted (`--usage-log`).
+pub fn route(method: Method, path: &str, counting: bool) -> Result<Route, Answer> {
+    // `…/{id}/use` is a route of its own only for POST: for GET it is the
+    // response whose id ends in `/use`.
+    let used = path
+        .strip_prefix(API)
+        .and_then(|p| p.strip_prefix("/canned-responses/"))
+        .and_then(|p| p.strip_suffix("/use"))
+        .filter(|id| !id.is_empty());
+    match (used, method) {
+        (Some(id), Method::Post) => return Ok(Route::Use(decode_id(id)?)),
+        // Counting uses, `…/use` is for POST alone; a response whose id
+        // ends in `/use` is still read as `…%2Fuse`.
+        (Some(_), Method::Options) if counting => {
+            return Err(Answer::empty(204).with_header("allow", "POST"))
+        }
+        (Some(_), _) if counting => {
+            return Err(Answer::error(
+                405,
+                "POST here counts one use of the response; to read a response whose id ends in `/use`, write its last `/` as `%2F`",
+            )
+            .with_header("allow", "POST"))
+        }
+        _ => {}
+    }
+    let route = read_route(path)?.ok_or_else(|| {
+        Answer::not_found(format!(
+            "there is nothing at `{path}`: the API is under `{API}/`, described at `/openapi.json`"
+        ))
+    })?;
+    match method {
+        Method::Get | Method::Head => Ok(route),
+        Method::Options => Err(Answer::empty(204).with_header("allow", "GET, HEAD")),
         _ => Err(Answer::read_only(READ_ONLY)),
     }
 }
@@ -117,7 +126,7 @@ mod tests {
     use super::*;
 
     fn get(path: &str) -> Result<Route, u16> {
-        route(Method::Get, path).map_err(|a| a.status)
+        route(Method::Get, path, false).map_err(|a| a.status)
     }
 
     #[test]
@@ -145,21 +154,34 @@ mod tests {
 
     #[test]
     fn writes_are_refused_except_counting_a_use() {
-        let post = |p: &str| route(Method::Post, p).map_err(|a| a.status);
+        let post = |p: &str| route(Method::Post, p, false).map_err(|a| a.status);
         assert_eq!(
             post("/api/v1/canned-responses/support/hours/use"),
             Ok(Route::Use("support/hours".into()))
         );
         assert_eq!(post("/api/v1/canned-responses/support/hours"), Err(405));
-        let refused = route(Method::Other, "/api/v1/canned-responses").unwrap_err();
+        // Counting uses, the `…/use` URL is for POST alone.
+        let put = route(Method::Other, "/api/v1/canned-responses/a/use", true).unwrap_err();
+        assert_eq!((put.status, put.header("allow")), (405, Some("POST")));
+        let options = route(Method::Options, "/api/v1/canned-responses/a/use", true).unwrap_err();
+        assert_eq!(
+            (options.status, options.header("allow")),
+            (204, Some("POST"))
+        );
+        let refused = route(Method::Other, "/api/v1/canned-responses", false).unwrap_err();
         assert_eq!(refused.status, 405);
         assert_eq!(refused.header("allow"), Some("GET, HEAD"));
         assert!(String::from_utf8(refused.body)
             .unwrap()
             .contains("committing"));
-        assert_eq!(route(Method::Other, "/nope").unwrap_err().status, 404);
         assert_eq!(
-            route(Method::Options, "/api/v1/tags").unwrap_err().status,
+            route(Method::Other, "/nope", false).unwrap_err().status,
+            404
+        );
+        assert_eq!(
+            route(Method::Options, "/api/v1/tags", false)
+                .unwrap_err()
+                .status,
             204
         );
     }

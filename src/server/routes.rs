@@ -189,10 +189,12 @@ pub fn count_use(
         ));
     };
     let mut params = Params::parse(req.query)?;
-    let mut agent = params.one("agent")?.map(str::to_string);
+    let query_agent = params.one("agent")?.map(str::to_string);
     params.finish()?;
+    let query_agent = agent_named(query_agent, "agent")?;
     let body = std::str::from_utf8(req.body)
         .map_err(|_| Answer::bad_parameter("body", "the body is not UTF-8 text"))?;
+    let mut body_agent = None;
     if !body.trim().is_empty() {
         #[derive(serde::Deserialize)]
         #[serde(deny_unknown_fields)]
@@ -202,19 +204,23 @@ pub fn count_use(
         let parsed: UseBody = serde_json::from_str(body).map_err(|e| {
             Answer::bad_parameter("body", format!("the body must be a JSON object such as {{\"agent\": \"ana@example.com\"}}: {e}"))
         })?;
-        agent = parsed.agent.or(agent);
+        body_agent = agent_named(parsed.agent, "body")?;
     }
-    if let Some(a) = &agent {
-        if a.chars().count() > MAX_AGENT || a.trim().is_empty() {
-            return Err(Answer::bad_parameter(
-                "agent",
-                format!("`agent` must be 1 to {MAX_AGENT} characters"),
-            ));
-        }
-    }
+    let agent = body_agent.or(query_agent);
     let i = find(index, id)?;
     usage
         .record(&index.responses()[i].id, agent.as_deref())
         .map_err(|e| Answer::error(500, format!("the usage log cannot be written: {e}")))?;
     Ok(Answer::empty(204))
+}
+
+/// An agent's name as given, 1 to [`MAX_AGENT`] characters.
+fn agent_named(agent: Option<String>, parameter: &str) -> Result<Option<String>, Answer> {
+    match agent {
+        Some(a) if a.is_empty() || a.chars().count() > MAX_AGENT => Err(Answer::bad_parameter(
+            parameter,
+            format!("`agent` must be 1 to {MAX_AGENT} characters"),
+        )),
+        agent => Ok(agent),
+    }
 }
