@@ -8,6 +8,7 @@ pub mod history;
 pub mod import;
 pub mod list;
 pub mod new;
+pub mod serve;
 pub mod show;
 
 use crate::cli::{Cli, Command};
@@ -63,6 +64,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Diff(args) => diff::run(args, &global),
         Command::Export(args) => export::run(args, &global),
         Command::Import(args) => import::run(args, &global),
+        Command::Serve(args) => serve::run(args, &global),
     }
 }
 
