@@ -21,6 +21,7 @@ mod changes;
 mod conn;
 mod envelope;
 mod events;
+mod export;
 mod index;
 mod io;
 mod openapi;
@@ -173,6 +174,7 @@ pub fn respond(state: &Arc<State>, req: &Request) -> Reply {
         Route::Render(id) => routes::render(&index, id, req),
         Route::History(id) => changes::of(&index, id, req),
         Route::Changes => changes::since(&index, &state.origin, req),
+        Route::Export(target) => export::export(&index, target, req),
         Route::Categories => catalog::categories(&index, req),
         Route::Tags => catalog::tags(&index, req),
         Route::Placeholders => catalog::placeholders(&index, req),

@@ -19,6 +19,8 @@ pub enum Route {
     History(String),
     /// What changed since a revision.
     Changes,
+    /// The library exported for one helpdesk.
+    Export(String),
     Categories,
     Tags,
     Placeholders,
@@ -115,6 +117,8 @@ fn read_route(path: &str) -> Result<Option<Route>, Answer> {
                         Route::Render(decode_id(id)?)
                     } else if let Some(id) = rest.strip_prefix("/history/") {
                         Route::History(decode_id(id)?)
+                    } else if let Some(target) = rest.strip_prefix("/export/") {
+                        Route::Export(decode_id(target)?)
                     } else {
                         return Ok(None);
                     }
