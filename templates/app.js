@@ -441,10 +441,9 @@
   // ------------------------------------------------------------- header
 
   function renderStats() {
-    const active = state.responses.filter((r) => r.active).length;
-    const inactive = state.responses.length - active;
+    const inactive = state.responses.filter((r) => !r.active).length;
     $('stats').textContent =
-      plural(active, 'response') + (inactive ? ` · ${inactive} inactive` : '') + ` · ${plural(state.categories.length, 'category', 'categories')}`;
+      plural(state.responses.length, 'response') + (inactive ? ` (${inactive} inactive)` : '') + ` · ${plural(state.categories.length, 'category', 'categories')}`;
   }
 
   function renderProblems() {
@@ -1229,6 +1228,7 @@
     // a secure context), copy a selection the old way.
     if (!done) done = copySelection(kind === 'html' ? $('rendered-html') : null, text);
     button.textContent = done ? 'Copied' : 'Copy failed';
+    toast(done ? `Copied the ${kind === 'html' ? 'email' : 'chat'} text` : 'The browser did not let the page copy: select the text and copy it yourself');
     button.classList.toggle('done', done);
     document.documentElement.dataset.copied = done ? kind : '';
     setTimeout(() => {

@@ -168,6 +168,21 @@ fn the_page_lists_the_sample_library_by_category_and_search_narrows_it() {
         api_ids(&server, "&q=refund%20days")
     );
     assert!(text_of(&browser, "#count").contains(" of "));
+    // From the search box, ↓ reaches the results and Enter opens one.
+    browser.press("\u{E015}");
+    let first = browser.eval(
+        "return document.activeElement.classList.contains('item') && document.activeElement.dataset.id",
+        json!([]),
+    );
+    assert_eq!(first.as_str(), Some(shown(&browser)[0].as_str()));
+    browser.press("\u{E007}");
+    browser.expect(
+        &format!(
+            "location.hash === '#/{}' && document.querySelector('h1#title')",
+            first.as_str().unwrap()
+        ),
+        SHORT,
+    );
 
     // The tag and category filters narrow it too.
     browser.eval(
@@ -331,6 +346,22 @@ fn filling_a_placeholder_fills_both_renderings_as_the_api_does() {
         json!(0)
     );
 
+    // History, where the server has it; a plain note where it does not.
+    browser.expect(
+        "!document.getElementById('history').textContent.includes('Loading')",
+        SHORT,
+    );
+    let history = text_of(&browser, "#history");
+    let route = server.json(&format!("/api/v1/history/{id}"));
+    if route["error"]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("nothing at"))
+    {
+        assert_eq!(history, "This server does not serve history.");
+    } else {
+        assert!(!history.is_empty());
+    }
+
     // A response that includes a snippet says so, and marks where.
     browser.goto(&format!("{}/#/greeting/welcome", server.url));
     browser.expect(
@@ -411,6 +442,7 @@ fn a_saved_change_shows_on_the_open_page_without_a_reload() {
     let problem = text_of(&browser, "#problems");
     assert!(problem.contains("closing/bye.md:4"), "{problem}");
     assert!(problem.contains("tittle"), "{problem}");
+    browser.save_screenshot("problems.png");
     write(
         dir.path(),
         "closing/bye.md",
@@ -630,4 +662,21 @@ fn copy_puts_each_rendering_on_the_clipboard() {
     assert!(html.contains("<strong>Monday to Friday</strong>"), "{html}");
     assert!(html.contains("Hi Ana!"), "{html}");
     assert_eq!(read["plain"], json!(text));
+
+    // Where the page has no asynchronous clipboard (plain HTTP to another
+    // host is no secure context), Copy selects the text and copies that.
+    browser.eval(
+        "window.__clipboard = navigator.clipboard;
+         Object.defineProperty(navigator, 'clipboard', {configurable: true, get: () => undefined});
+         document.documentElement.dataset.copied = '';
+         return window.__clipboard.writeText('before')",
+        json!([]),
+    );
+    browser.click("#copy-text");
+    browser.expect("document.documentElement.dataset.copied === 'text'", SHORT);
+    let read = browser.eval_async(
+        "const done = arguments[arguments.length - 1];
+         window.__clipboard.readText().then(done, e => done('failed: ' + e));",
+    );
+    assert_eq!(read, json!(text));
 }
