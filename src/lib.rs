@@ -3,6 +3,7 @@
 pub mod config;
 pub mod disk;
 pub mod front_matter;
+pub mod history;
 pub mod library;
 pub mod near_duplicate;
 pub mod object;

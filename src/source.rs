@@ -65,9 +65,15 @@ pub fn is_snippet_path(path: &str) -> bool {
         .is_some_and(|rest| rest.ends_with(".md") && is_response_path(rest))
 }
 
-/// Whether a folder (relative to the root) may hold response files.
+/// Whether a folder (relative to the root) may hold response or snippet
+/// files: no part starts with `.` or `_`, except the `_snippets` folder.
 pub fn is_walked_dir(path: &str) -> bool {
-    path.split('/')
+    let rest = match path.strip_prefix("_snippets") {
+        Some("") => return true,
+        Some(rest) if rest.starts_with('/') => &rest[1..],
+        _ => path,
+    };
+    rest.split('/')
         .all(|part| !part.starts_with('.') && !part.starts_with('_'))
 }
 

@@ -2,6 +2,8 @@
 //! library crate and prints the result.
 
 pub mod check;
+pub mod diff;
+pub mod history;
 pub mod list;
 pub mod new;
 pub mod serve;
@@ -9,6 +11,7 @@ pub mod show;
 
 use crate::cli::{Cli, Command};
 use cannery::disk::{self, DiskSource};
+use cannery::history::{GitError, History, Repository};
 use cannery::library::Library;
 use std::fmt;
 use std::io::Write;
@@ -28,15 +31,34 @@ impl fmt::Display for Failure {
 
 pub type Result<T> = std::result::Result<T, Failure>;
 
+impl From<GitError> for Failure {
+    fn from(e: GitError) -> Failure {
+        Failure(e.to_string())
+    }
+}
+
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let global = Global {
         library: cli.library,
+        rev: cli.rev,
     };
+    if global.rev.is_some() {
+        let refused = match &cli.command {
+            Command::New(_) => Some("`new` writes a file into the folder on disk"),
+            Command::Diff(_) => Some("`diff` takes its revisions as BASE and HEAD"),
+            _ => None,
+        };
+        if let Some(why) = refused {
+            return Err(Failure(format!("--rev cannot be used here: {why}")));
+        }
+    }
     match cli.command {
         Command::Check(args) => check::run(args, &global),
         Command::List(args) => list::run(args, &global),
         Command::Show(args) => show::run(args, &global),
         Command::New(args) => new::run(args, &global),
+        Command::History(args) => history::run(args, &global),
+        Command::Diff(args) => diff::run(args, &global),
         Command::Serve(args) => serve::run(args, &global),
     }
 }
@@ -44,6 +66,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 /// Options every command shares.
 pub struct Global {
     pub library: Option<PathBuf>,
+    /// `--rev`: read the library at this git revision instead of from disk.
+    pub rev: Option<String>,
 }
 
 impl Global {
@@ -54,9 +78,14 @@ impl Global {
         Ok(disk::find_root(self.library.as_deref(), &cwd))
     }
 
-    /// Loads the library: the one way every command reads it.
+    /// Loads the library: the one way every command reads it. With
+    /// `--rev`, from git objects at that revision.
     pub fn load(&self) -> Result<(PathBuf, Library)> {
         let root = self.root()?;
+        if let Some(rev) = &self.rev {
+            let source = repository(&root)?.source_at(rev)?;
+            return Ok((root, Library::load(&source)));
+        }
         let source = DiskSource::new(&root).map_err(|e| {
             Failure(format!(
                 "cannot open the library folder {}: {e}",
@@ -64,6 +93,39 @@ impl Global {
             ))
         })?;
         Ok((root, Library::load(&source)))
+    }
+}
+
+impl Global {
+    /// The library's history from git, for the `created_*`/`updated_*` of
+    /// response objects: `None` outside git, and (with a warning) when git
+    /// cannot be read, since those fields are then simply unknown.
+    pub fn history(&self, root: &Path) -> Option<History> {
+        let history = Repository::discover(root)
+            .and_then(|repo| repo.map(|r| r.history(self.rev.as_deref())).transpose());
+        match history {
+            Ok(history) => {
+                for p in history.iter().flat_map(|h| &h.problems) {
+                    eprint_warning(&p.message);
+                }
+                history
+            }
+            Err(e) => {
+                eprint_warning(&format!("no created and updated dates: {e}"));
+                None
+            }
+        }
+    }
+}
+
+/// The git repository that holds the library at `root`.
+pub fn repository(root: &Path) -> Result<Repository> {
+    match Repository::discover(root)? {
+        Some(repository) => Ok(repository),
+        None => Err(Failure(format!(
+            "the library {} is not in a git repository; history, diff and --rev read its commits",
+            display_path(root)
+        ))),
     }
 }
 

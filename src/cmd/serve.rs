@@ -2,8 +2,7 @@
 
 use super::{Failure, Global, Result};
 use cannery::disk::DiskSource;
-use cannery::library::Library;
-use cannery::server::{self, usage::UsageLog, Options, Token, Watching};
+use cannery::server::{self, usage::UsageLog, Options, Origin, Token, Watching};
 use clap::Args as ClapArgs;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};
@@ -45,39 +44,28 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let addr = resolve(&args.addr)?;
     let token = token(args.token_file.as_deref())?;
     server::check_exposure(addr, token.as_ref(), args.public).map_err(Failure)?;
-    DiskSource::new(&root).map_err(|e| {
-        Failure(format!(
-            "cannot open the library folder {}: {e}",
-            root.display()
-        ))
-    })?;
+    if global.rev.is_none() {
+        DiskSource::new(&root).map_err(|e| {
+            Failure(format!(
+                "cannot open the library folder {}: {e}",
+                root.display()
+            ))
+        })?;
+    }
     let usage = match &args.usage_log {
         Some(path) => Some(usage_log(path, &root)?),
         None => None,
     };
     let watch = match (args.no_watch, args.poll) {
         (true, _) => None,
-        (false, Some(ms)) => Some((
-            root.clone(),
-            Watching::Poll(Duration::from_millis(ms.max(50))),
-        )),
-        (false, None) => Some((root.clone(), Watching::Native)),
+        (false, Some(ms)) => Some(Watching::Poll(Duration::from_millis(ms.max(50)))),
+        (false, None) => Some(Watching::Native),
     };
-    // `--rev` will plug in here: a loader reading a git revision, unwatched.
-    let load_root = root.clone();
-    let load = Box::new(move || {
-        DiskSource::new(&load_root)
-            .map(|source| Library::load(&source))
-            .map_err(|e| {
-                format!(
-                    "cannot open the library folder {}: {e}",
-                    load_root.display()
-                )
-            })
-    });
+    // With --rev the library is read from git objects, and never changes.
+    let origin = Origin::open(&root, global.rev.as_deref()).map_err(Failure)?;
     let options = Options {
         addr,
-        load,
+        origin,
         watch,
         usage,
         token,

@@ -123,7 +123,7 @@ fn paged<T: Serialize>(index: &Index, req: &Request, items: Vec<T>) -> Result<An
         shown,
         total,
         paging,
-        index.library.revision.clone(),
+        index.revision.clone(),
         req.path,
         req.query,
     ))
@@ -153,7 +153,7 @@ pub fn health(index: &Index, req: &Request) -> Result<Answer, Answer> {
     Params::parse(req.query)?.finish()?;
     Ok(Answer::data(&Health {
         status: "ok",
-        revision: index.library.revision.as_deref(),
+        revision: index.revision.as_deref(),
         responses: index.responses().len(),
         problems: index.library.problems.len(),
         loaded_at: &index.loaded_at,

@@ -2,6 +2,8 @@
 //! request needs worked out once. An index is never changed after it is
 //! built; a reload builds a new one and the server swaps it in whole.
 
+use super::origin::Loaded;
+use crate::history::History;
 use crate::library::Library;
 use crate::object::Provenance;
 use crate::response::{Response, Visibility};
@@ -13,6 +15,10 @@ use super::sort::{order, rank_of, Order};
 
 pub struct Index {
     pub library: Library,
+    /// The library's git history, when it is in a repository.
+    pub history: Option<History>,
+    /// The commit the library was read at: `--rev`, else `HEAD`.
+    pub revision: Option<String>,
     /// Counts up from 1 with every index the server swaps in.
     pub generation: u64,
     /// When this index was built, RFC 3339 UTC.
@@ -68,15 +74,20 @@ impl Count {
 }
 
 impl Index {
-    /// Builds the index of `library`. `provenance` gives each response's git
-    /// dates and authors (all null outside git).
-    pub fn build(
-        library: Library,
-        generation: u64,
-        provenance: impl Fn(&Response) -> Provenance,
-    ) -> Index {
+    /// Builds the index of a loaded library.
+    pub fn build(loaded: Loaded, generation: u64) -> Index {
+        let Loaded { library, history } = loaded;
+        let revision = library.revision.clone().or_else(|| {
+            history
+                .as_ref()
+                .map(|h| h.revision.clone())
+                .filter(|r| !r.is_empty())
+        });
         let responses = &library.responses;
-        let provenance: Vec<Provenance> = responses.iter().map(provenance).collect();
+        let provenance: Vec<Provenance> = responses
+            .iter()
+            .map(|r| provenance_of(history.as_ref(), &r.path))
+            .collect();
         let texts = responses.iter().map(SearchText::new).collect();
         let titles: Vec<String> = responses.iter().map(|r| r.title.to_lowercase()).collect();
         let by_title = order(responses.len(), |i| Some(&titles[i]), |_| 0);
@@ -117,6 +128,8 @@ impl Index {
         }
         Index {
             library,
+            history,
+            revision,
             generation,
             loaded_at: now(),
             provenance,
@@ -137,6 +150,11 @@ impl Index {
 
     pub fn provenance(&self, i: usize) -> &Provenance {
         &self.provenance[i]
+    }
+
+    /// The git dates and authors of any file, a variant's say.
+    pub fn provenance_of(&self, path: &str) -> Provenance {
+        provenance_of(self.history.as_ref(), path)
     }
 
     /// The position of the response with this id.
@@ -237,6 +255,11 @@ impl Index {
         }
         counts
     }
+}
+
+/// All null outside git, and for a file not committed yet.
+fn provenance_of(history: Option<&History>, path: &str) -> Provenance {
+    history.map_or_else(Provenance::default, |h| h.provenance(path))
 }
 
 fn matches(r: &Response, f: &Filter) -> bool {

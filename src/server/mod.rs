@@ -17,12 +17,14 @@
 
 mod auth;
 mod catalog;
+mod changes;
 mod conn;
 mod envelope;
 mod events;
 mod index;
 mod io;
 mod openapi;
+mod origin;
 mod page;
 mod paging;
 mod params;
@@ -34,28 +36,23 @@ mod watch;
 
 pub use auth::{check_exposure, Token};
 pub use index::Index;
+pub use origin::Origin;
 pub use watch::Watching;
 
-use crate::library::Library;
-use crate::object::Provenance;
 use envelope::Answer;
+use origin::Loaded;
 use router::{Method, Route};
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, RwLock};
 use usage::UsageLog;
 
-/// Reads the library afresh: from disk, or (with `--rev`) from a git
-/// revision. Every reload calls it; an `Err` keeps the index being served.
-pub type Loader = Box<dyn Fn() -> Result<Library, String> + Send + Sync>;
-
 pub struct Options {
     pub addr: SocketAddr,
-    pub load: Loader,
-    /// The library folder to watch, and how; `None` serves one index for
-    /// the server's whole life (`--no-watch`, or a git revision).
-    pub watch: Option<(PathBuf, Watching)>,
+    pub origin: Origin,
+    /// How to notice changes; `None` serves one index for the server's
+    /// whole life (`--no-watch`). A git revision is never watched.
+    pub watch: Option<Watching>,
     pub usage: Option<UsageLog>,
     pub token: Option<Token>,
     /// No log line per request, no note per reload.
@@ -65,6 +62,7 @@ pub struct Options {
 /// What every connection shares.
 pub struct State {
     index: RwLock<Arc<Index>>,
+    origin: Origin,
     reloads: tokio::sync::watch::Sender<events::Reload>,
     usage: Option<UsageLog>,
     token: Option<Token>,
@@ -79,19 +77,18 @@ impl State {
         self.index.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    /// Serves `library` from now on, as the next generation.
-    fn swap(&self, library: Library) -> Arc<Index> {
+    /// Serves `loaded` from now on, as the next generation.
+    fn swap(&self, loaded: Loaded) -> Arc<Index> {
         let generation = self.index().generation + 1;
-        let index = build(library, generation);
+        let index = build(loaded, generation);
         *self.index.write().unwrap_or_else(|e| e.into_inner()) = index.clone();
         self.reloads.send_replace(reload_of(&index));
         index
     }
 }
 
-fn build(library: Library, generation: u64) -> Arc<Index> {
-    // Provenance comes from git once the history module serves it.
-    let index = Arc::new(Index::build(library, generation, |_| Provenance::default()));
+fn build(loaded: Loaded, generation: u64) -> Arc<Index> {
+    let index = Arc::new(Index::build(loaded, generation));
     // Bodies render on first use; render them all now, beside the
     // requests, so that no request pays for it.
     let warm = index.clone();
@@ -110,7 +107,7 @@ fn build(library: Library, generation: u64) -> Arc<Index> {
 fn reload_of(index: &Index) -> events::Reload {
     events::Reload {
         generation: index.generation,
-        revision: index.library.revision.clone(),
+        revision: index.revision.clone(),
         loaded_at: index.loaded_at.clone(),
     }
 }
@@ -175,6 +172,8 @@ pub fn respond(state: &Arc<State>, req: &Request) -> Reply {
         Route::Response(id) => routes::one(&index, usage, id, req),
         Route::Use(id) => routes::count_use(&index, usage, id, req),
         Route::Render(id) => routes::render(&index, id, req),
+        Route::History(id) => changes::of(&index, id, req),
+        Route::Changes => changes::since(&index, &state.origin, req),
         Route::Categories => catalog::categories(&index, req),
         Route::Tags => catalog::tags(&index, req),
         Route::Placeholders => catalog::placeholders(&index, req),
@@ -189,7 +188,7 @@ pub fn respond(state: &Arc<State>, req: &Request) -> Reply {
 /// Serves until Ctrl-C or SIGTERM. `started` is called once the address
 /// is bound, with the URL and the first index.
 pub fn run(options: Options, started: impl FnOnce(&str, &Index)) -> Result<(), String> {
-    let first = (options.load)()?;
+    let first = options.origin.load()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(workers())
         .thread_name("cannery-serve")
@@ -201,6 +200,7 @@ pub fn run(options: Options, started: impl FnOnce(&str, &Index)) -> Result<(), S
     let state = Arc::new(State {
         reloads: tokio::sync::watch::channel(reload_of(&index)).0,
         index: RwLock::new(index),
+        origin: options.origin,
         usage: options.usage,
         token: options.token,
         quiet: options.quiet,
@@ -214,9 +214,11 @@ pub fn run(options: Options, started: impl FnOnce(&str, &Index)) -> Result<(), S
         let bound = listener
             .local_addr()
             .map_err(|e| format!("cannot listen on {}: {e}", options.addr))?;
-        let _watcher = match options.watch {
-            Some((root, how)) => Some(watch::start(root, how, state.clone(), options.load)?),
-            None => None,
+        let _watcher = match (options.watch, state.origin.folder()) {
+            (Some(how), Some(folder)) => {
+                Some(watch::start(folder.to_path_buf(), how, state.clone())?)
+            }
+            _ => None,
         };
         started(&format!("http://{bound}/"), &state.index());
         let server = tokio::spawn(conn::accept(listener, state.clone()));

@@ -15,6 +15,10 @@ pub enum Route {
     /// `POST …/{id}/use`: count one use.
     Use(String),
     Render(String),
+    /// The commits that touched one response.
+    History(String),
+    /// What changed since a revision.
+    Changes,
     Categories,
     Tags,
     Placeholders,
@@ -103,11 +107,14 @@ fn read_route(path: &str) -> Result<Option<Route>, Answer> {
                 "/problems" => Route::Problems,
                 "/health" => Route::Health,
                 "/events" => Route::Events,
+                "/changes" => Route::Changes,
                 _ => {
                     if let Some(id) = rest.strip_prefix("/canned-responses/") {
                         Route::Response(decode_id(id)?)
                     } else if let Some(id) = rest.strip_prefix("/render/") {
                         Route::Render(decode_id(id)?)
+                    } else if let Some(id) = rest.strip_prefix("/history/") {
+                        Route::History(decode_id(id)?)
                     } else {
                         return Ok(None);
                     }

@@ -53,7 +53,7 @@ pub fn list(index: &Index, usage: Option<&UsageLog>, req: &Request) -> Result<An
         objects,
         found.len(),
         paging,
-        index.library.revision.clone(),
+        index.revision.clone(),
         req.path,
         req.query,
     ))
@@ -80,7 +80,7 @@ pub fn one(
     } else {
         ResponseObject {
             variants: base.variants,
-            ..ResponseObject::new(answered, base.provenance, base.usage)
+            ..ResponseObject::new(answered, index.provenance_of(&answered.path), base.usage)
         }
     };
     Ok(Answer::data(&object).with_header("content-language", language))

@@ -13,7 +13,7 @@
 //! by the next turn of the loop, which reloads again.
 
 use super::conn::warn;
-use super::{Loader, State};
+use super::State;
 use crate::source;
 use notify::event::{CreateKind, EventKind, ModifyKind, RemoveKind};
 use notify::{Config, Event, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
@@ -23,6 +23,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const SETTLE: Duration = Duration::from_millis(50);
+const HEAD_CHECK: Duration = Duration::from_secs(1);
 
 /// How to notice changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,7 +40,6 @@ pub fn start(
     root: PathBuf,
     how: Watching,
     state: Arc<State>,
-    load: Loader,
 ) -> Result<Box<dyn Watcher + Send>, String> {
     let (tx, rx) = mpsc::channel();
     let config = Config::default().with_follow_symlinks(false);
@@ -61,7 +61,7 @@ pub fn start(
     let canonical = root.canonicalize().unwrap_or_else(|_| root.clone());
     std::thread::Builder::new()
         .name("cannery-watch".into())
-        .spawn(move || drain(rx, &root, &canonical, &state, &load))
+        .spawn(move || drain(rx, &root, &canonical, &state))
         .map_err(|e| format!("cannot start watching: {e}"))?;
     Ok(watcher)
 }
@@ -83,10 +83,22 @@ fn poller(
 
 type Events = mpsc::Receiver<notify::Result<Event>>;
 
-fn drain(rx: Events, root: &Path, canonical: &Path, state: &Arc<State>, load: &Loader) {
-    // Ends when the watcher is dropped with the server.
-    while let Ok(first) = rx.recv() {
-        let mut relevant = matters(&first, root, canonical, state);
+fn drain(rx: Events, root: &Path, canonical: &Path, state: &Arc<State>) {
+    let mut head = state.origin.head();
+    loop {
+        let mut relevant = match rx.recv_timeout(HEAD_CHECK) {
+            Ok(first) => matters(&first, root, canonical, state),
+            // A commit, checkout or pull changes dates and authors without
+            // touching the library's files: look at HEAD now and then.
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                let now = state.origin.head();
+                let moved = now != head;
+                head = now;
+                moved
+            }
+            // The watcher was dropped with the server.
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        };
         std::thread::sleep(SETTLE);
         while let Ok(more) = rx.try_recv() {
             relevant = relevant || matters(&more, root, canonical, state);
@@ -95,9 +107,10 @@ fn drain(rx: Events, root: &Path, canonical: &Path, state: &Arc<State>, load: &L
             continue;
         }
         let started = Instant::now();
-        match load() {
-            Ok(library) => {
-                let index = state.swap(library);
+        match state.origin.load() {
+            Ok(loaded) => {
+                let index = state.swap(loaded);
+                head = state.origin.head();
                 if !state.quiet {
                     let problems = index.library.problems.len();
                     eprintln!(

@@ -166,6 +166,30 @@ fn document() -> Value {
             read_answers(ok("The placeholders", "PlaceholderList"), false),
         ),
     );
+    let mut history_parameters = vec![id()];
+    history_parameters.extend(paging());
+    paths.insert(
+        "/api/v1/history/{id}".into(),
+        get(
+            "The commits that created, changed, renamed or deleted a response, newest first (404 outside git)",
+            json!(history_parameters),
+            read_answers(ok("The history events", "EventList"), true),
+        ),
+    );
+    let mut since_parameters = vec![json!({
+        "name": "since", "in": "query", "required": true,
+        "description": "The commit the caller saw last (a commit id, a unique prefix of one, or a branch or tag name), such as the `meta.revision` of its last answer",
+        "schema": {"type": "string", "minLength": 1},
+    })];
+    since_parameters.extend(paging());
+    paths.insert(
+        "/api/v1/changes".into(),
+        get(
+            "Every response created, changed, renamed or deleted after a revision, newest first: what a sync job applies (404 outside git, or when `since` names no commit of the history)",
+            json!(since_parameters),
+            read_answers(ok("The history events", "EventList"), true),
+        ),
+    );
     paths.insert(
         "/api/v1/snippets".into(),
         get(
@@ -270,6 +294,8 @@ mod tests {
                 "/api/v1/canned-responses/{id}/use",
             ),
             (Route::Render(String::new()), "/api/v1/render/{id}"),
+            (Route::History(String::new()), "/api/v1/history/{id}"),
+            (Route::Changes, "/api/v1/changes"),
             (Route::Categories, "/api/v1/categories"),
             (Route::Tags, "/api/v1/tags"),
             (Route::Placeholders, "/api/v1/placeholders"),
@@ -287,6 +313,8 @@ mod tests {
                 | Route::Response(_)
                 | Route::Use(_)
                 | Route::Render(_)
+                | Route::History(_)
+                | Route::Changes
                 | Route::Categories
                 | Route::Tags
                 | Route::Placeholders

@@ -84,6 +84,15 @@ pub fn all() -> Value {
             "used_by": {"type": "array", "items": {"type": "string"}, "description": "Ids of the responses that include it, directly or not"},
         })),
         "SnippetList": list_of("Snippet"),
+        "Event": object(&["kind", "id", "old_id", "commit", "author", "date", "subject", "path", "old_path"], json!({
+            "kind": {"type": "string", "enum": ["created", "changed", "renamed", "deleted"]},
+            "id": {"type": "string"}, "old_id": nullable("string"), "commit": {"type": "string"},
+            "author": object(&["name", "email"], json!({"name": {"type": "string"}, "email": {"type": "string"}})),
+            "date": {"type": "string", "description": "The author date, RFC 3339 UTC"},
+            "subject": {"type": "string", "description": "The first line of the commit message"},
+            "path": {"type": "string"}, "old_path": nullable("string"),
+        })),
+        "EventList": list_of("Event"),
         "ProblemsOne": one_of("Problems"),
         "HealthOne": one_of("Health"),
     })
