@@ -1110,7 +1110,8 @@
     if (why) {
       // Servers without the history route answer 404 for the path itself.
       const absent = why.status === 404 && /nothing at/.test(why.message);
-      content = h('p', { class: 'muted' }, absent ? 'This server does not serve history.' : withCode(why.message));
+      const message = why.message.charAt(0).toUpperCase() + why.message.slice(1);
+      content = h('p', { class: 'muted' }, absent ? 'This server does not serve history.' : withCode(message));
     } else if (!Array.isArray(events) || !events.length) {
       content = h('p', { class: 'muted', text: r.revision ? 'No commits touch this file.' : 'Not committed yet, or the library is not in a git repository.' });
     } else {

@@ -5,9 +5,11 @@
 //! refreshes the README's screenshots.
 
 mod browser_support;
+mod gitrepo;
 mod serve_support;
 
 use browser_support::{Browser, Served};
+use gitrepo::{Repo, JANE, OMAR};
 use serde_json::{json, Value};
 use serve_support::{library, write, LIBRARY};
 use std::path::Path;
@@ -346,22 +348,6 @@ fn filling_a_placeholder_fills_both_renderings_as_the_api_does() {
         json!(0)
     );
 
-    // History, where the server has it; a plain note where it does not.
-    browser.expect(
-        "!document.getElementById('history').textContent.includes('Loading')",
-        SHORT,
-    );
-    let history = text_of(&browser, "#history");
-    let route = server.json(&format!("/api/v1/history/{id}"));
-    if route["error"]["message"]
-        .as_str()
-        .is_some_and(|m| m.contains("nothing at"))
-    {
-        assert_eq!(history, "This server does not serve history.");
-    } else {
-        assert!(!history.is_empty());
-    }
-
     // A response that includes a snippet says so, and marks where.
     browser.goto(&format!("{}/#/greeting/welcome", server.url));
     browser.expect(
@@ -373,6 +359,63 @@ fn filling_a_placeholder_fills_both_renderings_as_the_api_does() {
     assert_eq!(
         text_of(&browser, ".source-body mark.snip"),
         "{{> signature }}"
+    );
+}
+
+#[test]
+fn a_response_shows_its_git_history() {
+    let Some(browser) = Browser::start(1280, 900) else {
+        return;
+    };
+    let mut repo = Repo::new();
+    for (path, text) in LIBRARY {
+        repo.write(&format!("library/{path}"), text);
+    }
+    repo.commit(JANE, "Add the first responses");
+    repo.write(
+        "library/support/business-hours.md",
+        &LIBRARY[1]
+            .1
+            .replace("Monday to Friday", "Monday to Saturday"),
+    );
+    let changed = repo.commit(OMAR, "Open on Saturdays");
+    let server = Served::start(&repo.path().join("library"), "127.0.0.1:0", &[]);
+    open(&browser, &server, "#/support/business-hours");
+    browser.expect(
+        "document.querySelectorAll('#history .event').length === 2",
+        SHORT,
+    );
+    let events = strings(browser.eval(
+        "return [...document.querySelectorAll('#history .event')].map(e => e.innerText.replace(/\\s+/g, ' '))",
+        json!([]),
+    ));
+    assert!(events[0].starts_with("Changed"), "{events:?}");
+    assert!(events[0].contains("Open on Saturdays"), "{events:?}");
+    assert!(events[0].contains("Omar Haddad"), "{events:?}");
+    assert!(events[0].contains(&changed[..8]), "{events:?}");
+    assert!(events[1].starts_with("Created"), "{events:?}");
+    assert!(events[1].contains("Jane Smith"), "{events:?}");
+    let details = text_of(&browser, ".meta");
+    assert!(
+        details.contains("Created") && details.contains("by Jane Smith"),
+        "{details}"
+    );
+    assert!(
+        details.contains("Updated") && details.contains("by Omar Haddad"),
+        "{details}"
+    );
+    browser.expect(
+        "document.getElementById('rendered-text').textContent.includes('Monday to Saturday')",
+        SHORT,
+    );
+
+    // Outside git the box says why there is no history.
+    let plain = library(LIBRARY);
+    let server = Served::start(plain.path(), "127.0.0.1:0", &["--no-watch"]);
+    open(&browser, &server, "#/support/business-hours");
+    browser.expect(
+        "document.getElementById('history').textContent.includes('not in a git repository')",
+        SHORT,
     );
 }
 
