@@ -3,7 +3,9 @@
 
 pub mod check;
 pub mod diff;
+pub mod export;
 pub mod history;
+pub mod import;
 pub mod list;
 pub mod new;
 pub mod serve;
@@ -45,6 +47,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     if global.rev.is_some() {
         let refused = match &cli.command {
             Command::New(_) => Some("`new` writes a file into the folder on disk"),
+            Command::Import(_) => Some("`import` writes files into the folder on disk"),
             Command::Diff(_) => Some("`diff` takes its revisions as BASE and HEAD"),
             _ => None,
         };
@@ -59,6 +62,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::New(args) => new::run(args, &global),
         Command::History(args) => history::run(args, &global),
         Command::Diff(args) => diff::run(args, &global),
+        Command::Export(args) => export::run(args, &global),
+        Command::Import(args) => import::run(args, &global),
         Command::Serve(args) => serve::run(args, &global),
     }
 }

@@ -55,7 +55,7 @@ pub struct Options {
     pub watch: Option<Watching>,
     pub usage: Option<UsageLog>,
     pub token: Option<Token>,
-    /// No log line per request, no note per reload.
+    /// No log line per request.
     pub quiet: bool,
 }
 
