@@ -94,7 +94,7 @@ pub fn route(method: Method, path: &str, counting: bool) -> Result<Route, Answer
 
 fn read_route(path: &str) -> Result<Option<Route>, Answer> {
     Ok(Some(match path {
-        "/" => Route::Page,
+        page if super::page::serves(page) => Route::Page,
         "/openapi.json" => Route::OpenApi,
         _ => {
             let Some(rest) = path.strip_prefix(API) else {
