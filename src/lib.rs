@@ -7,6 +7,7 @@ pub mod library;
 pub mod object;
 pub mod placeholder;
 pub mod problem;
+pub mod progress;
 pub mod render;
 mod render_text;
 pub mod report;

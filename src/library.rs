@@ -6,6 +6,7 @@
 
 use crate::config::Config;
 use crate::problem::{Problem, Severity, Summary};
+use crate::progress::Progress;
 use crate::response::{self, Response};
 use crate::source::{ReadError, Source, CONFIG_FILE, MAX_FILE_BYTES};
 use rayon::prelude::*;
@@ -26,7 +27,13 @@ pub struct Library {
 
 impl Library {
     pub fn load(source: &dyn Source) -> Library {
+        Library::load_with(source, &Progress::hidden())
+    }
+
+    /// [`Library::load`], counting each file read on `progress`.
+    pub fn load_with(source: &dyn Source, progress: &Progress) -> Library {
         let listing = source.list();
+        progress.set_length(listing.files.len() as u64);
         let mut problems = listing.problems;
         let config = if listing.has_config {
             match source.read(CONFIG_FILE).map(String::from_utf8) {
@@ -51,8 +58,13 @@ impl Library {
         let loaded: Vec<(Option<Response>, Vec<Problem>)> = listing
             .files
             .par_iter()
-            .map(|path| load_file(source, path, &config))
+            .map(|path| {
+                let loaded = load_file(source, path, &config);
+                progress.inc();
+                loaded
+            })
             .collect();
+        progress.finish();
         let files = loaded.len();
         let mut responses = Vec::with_capacity(files);
         for (response, found) in loaded {

@@ -1,6 +1,7 @@
 //! `cannery check`: validate the library, as a compiler would.
 
 use super::{print, Global, Result};
+use cannery::progress::Progress;
 use cannery::report;
 use clap::{Args as ClapArgs, ValueEnum};
 use std::process::ExitCode;
@@ -26,7 +27,11 @@ enum Format {
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
-    let (root, library) = global.load()?;
+    let progress = match args.format {
+        Format::Human => Progress::new(0, "Reading responses"),
+        Format::Json | Format::Github => Progress::hidden(),
+    };
+    let (root, library) = global.load_with(&progress)?;
     let summary = library.summary();
     print(&match args.format {
         Format::Human => report::human(&library.problems, &summary, super::stdout_styled()),

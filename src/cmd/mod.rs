@@ -9,6 +9,7 @@ pub mod show;
 use crate::cli::{Cli, Command};
 use cannery::disk::{self, DiskSource};
 use cannery::library::Library;
+use cannery::progress::Progress;
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -54,6 +55,11 @@ impl Global {
 
     /// Loads the library: the one way every command reads it.
     pub fn load(&self) -> Result<(PathBuf, Library)> {
+        self.load_with(&Progress::hidden())
+    }
+
+    /// [`Global::load`], counting the files read on `progress`.
+    pub fn load_with(&self, progress: &Progress) -> Result<(PathBuf, Library)> {
         let root = self.root()?;
         let source = DiskSource::new(&root).map_err(|e| {
             Failure(format!(
@@ -61,7 +67,7 @@ impl Global {
                 root.display()
             ))
         })?;
-        Ok((root, Library::load(&source)))
+        Ok((root, Library::load_with(&source, progress)))
     }
 }
 
