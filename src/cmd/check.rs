@@ -14,6 +14,10 @@ pub struct Args {
     /// Exit with status 1 on warnings too.
     #[arg(long)]
     deny_warnings: bool,
+    /// Check again each time a response or cannery.yaml changes, until
+    /// Ctrl-C.
+    #[arg(long)]
+    watch: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -27,6 +31,14 @@ enum Format {
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
+    if args.watch {
+        return super::check_watch::run(&args, global);
+    }
+    once(&args, global)
+}
+
+/// One check: prints the problems and says how it went.
+pub(super) fn once(args: &Args, global: &Global) -> Result<ExitCode> {
     let progress = match args.format {
         Format::Human => Progress::new(0, "Reading responses"),
         Format::Json | Format::Github => Progress::hidden(),

@@ -2,6 +2,7 @@
 //! library crate and prints the result.
 
 pub mod check;
+mod check_watch;
 pub mod list;
 pub mod new;
 pub mod show;
