@@ -33,6 +33,10 @@ pub enum Command {
     Show(cmd::show::Args),
     /// Write a new, valid response file and print its path.
     New(cmd::new::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completions(cmd::completions::Args),
+    /// Print the manual page (roff) of cannery or of one command.
+    Man(cmd::man::Args),
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! The tools around the library, through the real binary: `check --watch`.
+//! The tools around the library, through the real binary: shell
+//! completions, the man page and `check --watch`.
 
 mod common;
 
@@ -8,6 +9,61 @@ use std::path::Path;
 use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
+
+#[test]
+fn completions_are_written_for_every_shell() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef cannery"),
+        ("fish", "complete -c cannery"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let out = run(cannery(tmp.path()).args(["completions", shell]));
+        assert_eq!(out.status.code(), Some(0), "{shell}: {}", stderr(&out));
+        let script = stdout(&out);
+        assert!(script.contains(marker), "{shell}: no `{marker}`");
+        for command in ["check", "man", "deny-warnings"] {
+            assert!(
+                script.contains(command),
+                "{shell} does not complete {command}"
+            );
+        }
+    }
+    let bash = run(cannery(tmp.path()).args(["completions", "bash"]));
+    let file = tmp.path().join("cannery.bash");
+    std::fs::write(&file, &bash.stdout).unwrap();
+    let parsed = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&file)
+        .output()
+        .expect("bash runs");
+    assert!(parsed.status.success(), "{}", stderr(&parsed));
+
+    let out = run(cannery(tmp.path()).args(["completions", "tcsh"]));
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn man_prints_roff_pages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(cannery(tmp.path()).arg("man"));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = stdout(&out);
+    assert!(page.starts_with(".TH") || page.starts_with(".ie"), "{page}");
+    assert!(page.contains(".TH cannery 1"));
+    assert!(page.contains(".SH SYNOPSIS") && page.contains("cannery\\-check(1)"));
+
+    let out = run(cannery(tmp.path()).args(["man", "check"]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = stdout(&out);
+    assert!(page.contains(".TH cannery\\-check 1") || page.contains(".TH cannery-check 1"));
+    assert!(page.contains("\\-\\-deny\\-warnings") && page.contains("\\-\\-watch"));
+
+    let out = run(cannery(tmp.path()).args(["man", "chek"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("did you mean `check`?"));
+}
 
 /// `check --watch` running in the background; killed when dropped, so a
 /// failing test leaves no process behind.

@@ -3,7 +3,9 @@
 
 pub mod check;
 mod check_watch;
+pub mod completions;
 pub mod list;
+pub mod man;
 pub mod new;
 pub mod show;
 
@@ -38,6 +40,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::List(args) => list::run(args, &global),
         Command::Show(args) => show::run(args, &global),
         Command::New(args) => new::run(args, &global),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
     }
 }
 
