@@ -33,6 +33,9 @@ pub enum Command {
     Show(cmd::show::Args),
     /// Write a new, valid response file and print its path.
     New(cmd::new::Args),
+    /// Start a library: cannery.yaml, an example response, a README for
+    /// authors, a pre-commit hook and a CI workflow.
+    Init(cmd::init::Args),
     /// Print a shell completion script (bash, zsh, fish, powershell).
     Completions(cmd::completions::Args),
     /// Print the manual page (roff) of cannery or of one command.

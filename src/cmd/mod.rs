@@ -4,6 +4,7 @@
 pub mod check;
 mod check_watch;
 pub mod completions;
+pub mod init;
 pub mod list;
 pub mod man;
 pub mod new;
@@ -40,6 +41,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::List(args) => list::run(args, &global),
         Command::Show(args) => show::run(args, &global),
         Command::New(args) => new::run(args, &global),
+        Command::Init(args) => init::run(args, &global),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     }
