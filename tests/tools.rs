@@ -288,6 +288,33 @@ fn the_pre_commit_hook_checks_the_whole_library() {
     );
 }
 
+#[test]
+fn the_gitlab_jobs_check_merge_requests_and_post_a_note() {
+    let jobs = repo_file("docs/gitlab-ci.yml");
+    assert!(
+        repo_file("docs/ci.md").contains(&jobs),
+        "docs/ci.md shows docs/gitlab-ci.yml as it is"
+    );
+    let jobs = yaml(&jobs);
+    assert_eq!(jobs[".cannery"]["variables"]["GIT_DEPTH"], 0);
+    let check = &jobs["cannery-check"];
+    assert_eq!(check["extends"], ".cannery");
+    assert!(check["script"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("cannery check"));
+    let rules = check["rules"].as_array().unwrap();
+    assert!(rules
+        .iter()
+        .any(|r| r["if"].as_str().unwrap().contains("merge_request_event")));
+    let summary = jobs["cannery-summary"]["script"].as_array().unwrap();
+    let script: Vec<&str> = summary.iter().filter_map(Value::as_str).collect();
+    assert!(script.iter().any(|s| s.starts_with(
+        "cannery diff --format markdown \"origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME\" HEAD"
+    )));
+    assert!(script.iter().any(|s| s.contains("/notes")));
+}
+
 /// `check --watch` running in the background; killed when dropped, so a
 /// failing test leaves no process behind.
 struct Watching {
