@@ -19,6 +19,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "CANNERY_LIBRARY", value_name = "DIR")]
     pub library: Option<PathBuf>,
 
+    /// Read the library at this git revision (a branch, tag or commit, e.g.
+    /// main, v1.2, HEAD~3) straight from git, without a checkout.
+    #[arg(long, global = true, value_name = "REV")]
+    pub rev: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -33,6 +38,11 @@ pub enum Command {
     Show(cmd::show::Args),
     /// Write a new, valid response file and print its path.
     New(cmd::new::Args),
+    /// The commits that created, changed, renamed and deleted responses.
+    History(cmd::history::Args),
+    /// Responses added, changed, renamed and removed between two revisions:
+    /// a pull-request summary.
+    Diff(cmd::diff::Args),
     /// Start a library: cannery.yaml, an example response, a README for
     /// authors, a pre-commit hook and a CI workflow.
     Init(cmd::init::Args),

@@ -64,10 +64,10 @@ impl Source for DiskSource {
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| {
+                let name = e.file_name().to_str();
                 e.depth() == 0
-                    || e.file_name()
-                        .to_str()
-                        .is_none_or(|n| !n.starts_with('.') && !n.starts_with('_'))
+                    || (e.depth() == 1 && name == Some(crate::snippet::FOLDER))
+                    || name.is_none_or(|n| !n.starts_with('.') && !n.starts_with('_'))
             });
         for entry in walk {
             let entry = match entry {
@@ -105,7 +105,8 @@ impl Source for DiskSource {
             };
             let relative = relative.replace(std::path::MAIN_SEPARATOR, "/");
             let kind = entry.file_type();
-            if kind.is_dir() || !source::is_response_path(&relative) {
+            let snippet = source::is_snippet_path(&relative);
+            if kind.is_dir() || !(snippet || source::is_response_path(&relative)) {
                 continue;
             }
             if relative.contains(['\n', '\r']) {
@@ -121,11 +122,14 @@ impl Source for DiskSource {
             }
             if kind.is_symlink() {
                 match self.check_link(entry.path()) {
+                    Ok(()) if snippet => listing.snippets.push(relative),
                     Ok(()) => listing.files.push(relative),
                     Err([code, message, hint]) => listing
                         .problems
                         .push(Problem::error(code, relative, message).with_hint(hint)),
                 }
+            } else if kind.is_file() && snippet {
+                listing.snippets.push(relative);
             } else if kind.is_file() {
                 listing.files.push(relative);
             } else {

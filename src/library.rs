@@ -7,9 +7,13 @@
 use crate::config::Config;
 use crate::problem::{Problem, Severity, Summary};
 use crate::progress::Progress;
-use crate::response::{self, Response};
+use crate::response::Response;
+use crate::snippet::{Snippet, Snippets};
 use crate::source::{ReadError, Source, CONFIG_FILE, MAX_FILE_BYTES};
+use crate::validate::Context;
+use crate::variant::VariantFile;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 #[derive(Clone, Debug, Default)]
@@ -17,6 +21,8 @@ pub struct Library {
     pub config: Config,
     /// Valid responses, sorted by id.
     pub responses: Vec<Response>,
+    /// Snippets, sorted by name.
+    pub snippets: Vec<Snippet>,
     /// Every problem, sorted by file, then position.
     pub problems: Vec<Problem>,
     /// How many response files were found (valid or not).
@@ -33,7 +39,6 @@ impl Library {
     /// [`Library::load`], counting each file read on `progress`.
     pub fn load_with(source: &dyn Source, progress: &Progress) -> Library {
         let listing = source.list();
-        progress.set_length(listing.files.len() as u64);
         let mut problems = listing.problems;
         let config = if listing.has_config {
             match source.read(CONFIG_FILE).map(String::from_utf8) {
@@ -55,29 +60,49 @@ impl Library {
             Config::default()
         };
 
-        let loaded: Vec<(Option<Response>, Vec<Problem>)> = listing
-            .files
+        let snippets = load_snippets(source, &listing.snippets, &config, &mut problems);
+        let ctx = Context {
+            config: &config,
+            snippets: &snippets,
+        };
+        let (bases, variant_files, found) = crate::variant::classify(&listing.files);
+        problems.extend(found);
+        progress.set_length((bases.len() + variant_files.len()) as u64);
+        let loaded: Vec<(Option<Response>, Vec<Problem>)> = bases
             .par_iter()
             .map(|path| {
-                let loaded = load_file(source, path, &config);
+                let loaded = load_file(source, path, |doc| {
+                    crate::validate::validate(path, doc, &ctx)
+                });
                 progress.inc();
                 loaded
             })
             .collect();
-        progress.finish();
-        let files = loaded.len();
+        let files = listing.files.len();
         let mut responses = Vec::with_capacity(files);
         for (response, found) in loaded {
             problems.extend(found);
             responses.extend(response);
         }
-        let responses = check_unique(source, responses, &mut problems);
+        let mut responses = check_unique(source, responses, &mut problems);
+        attach_variants(
+            source,
+            &variant_files,
+            &mut responses,
+            &ctx,
+            &mut problems,
+            progress,
+        );
+        problems.extend(near_duplicates(&responses, config.duplicate_threshold));
+        progress.finish();
+        let snippets = used_by(snippets, &responses);
         problems.sort_by(|a, b| {
             (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code))
         });
         Library {
             config,
             responses,
+            snippets,
             problems,
             files,
             revision: source.revision(),
@@ -89,6 +114,32 @@ impl Library {
             .binary_search_by(|r| r.id.as_str().cmp(id))
             .ok()
             .map(|i| &self.responses[i])
+    }
+
+    /// What an export writes, in id order: with no `locale`, each response
+    /// followed by its variants, each variant titled with its tag
+    /// (`Horário (pt-BR)`) and its shortcut suffixed (`hours-pt-br`) so
+    /// targets that want unique names and shortcuts accept it; with a
+    /// `locale`, each response in that language where it has it.
+    pub fn for_export(&self, locale: Option<&str>) -> Vec<Cow<'_, Response>> {
+        let mut out = Vec::with_capacity(self.responses.len());
+        for r in &self.responses {
+            match locale {
+                Some(tag) => out.push(Cow::Borrowed(r.variant(tag).unwrap_or(r))),
+                None => {
+                    out.push(Cow::Borrowed(r));
+                    for v in &r.variants {
+                        let mut v = v.clone();
+                        v.title = format!("{} ({})", v.title, v.locale);
+                        v.shortcut = v
+                            .shortcut
+                            .map(|s| format!("{s}-{}", v.locale.to_lowercase()));
+                        out.push(Cow::Owned(v));
+                    }
+                }
+            }
+        }
+        out
     }
 
     pub fn summary(&self) -> Summary {
@@ -109,15 +160,19 @@ impl Library {
     }
 }
 
-fn load_file(source: &dyn Source, path: &str, config: &Config) -> (Option<Response>, Vec<Problem>) {
-    let bytes = match source.read(path) {
+/// Reads one response file (or variant) and validates it with `validate`.
+fn load_file(
+    source: &dyn Source,
+    path: &str,
+    validate: impl FnOnce(
+        crate::front_matter::Document,
+    ) -> (Option<Response>, Vec<crate::problem::Finding>),
+) -> (Option<Response>, Vec<Problem>) {
+    let bytes = match read_text(source, path) {
         Ok(bytes) => bytes,
-        Err(e) => return (None, vec![read_problem(path, e)]),
+        Err(problem) => return (None, vec![*problem]),
     };
-    let text = match std::str::from_utf8(&bytes) {
-        Ok(text) => text,
-        Err(_) => return (None, vec![not_utf8(path, &bytes)]),
-    };
+    let text = std::str::from_utf8(&bytes).unwrap_or_default();
     if text.trim_start_matches('\u{FEFF}').trim().is_empty() {
         return (
             None,
@@ -130,7 +185,7 @@ fn load_file(source: &dyn Source, path: &str, config: &Config) -> (Option<Respon
     }
     let (doc, mut findings) = crate::front_matter::parse(text);
     let response = doc.and_then(|doc| {
-        let (response, found) = response::validate(path, doc, config);
+        let (response, found) = validate(doc);
         findings.extend(found);
         response
     });
@@ -139,6 +194,145 @@ fn load_file(source: &dyn Source, path: &str, config: &Config) -> (Option<Respon
         .map(|f| f.in_file(path, text, 0))
         .collect();
     (response, problems)
+}
+
+/// Loads each variant and gives it to its base, sorted by locale. A variant
+/// whose base has errors is still checked, but not served.
+fn attach_variants(
+    source: &dyn Source,
+    files: &[VariantFile],
+    responses: &mut [Response],
+    ctx: &Context,
+    problems: &mut Vec<Problem>,
+    progress: &Progress,
+) {
+    let by_path: HashMap<&str, usize> = responses
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.path.as_str(), i))
+        .collect();
+    let loaded: Vec<(Option<usize>, Option<Response>, Vec<Problem>)> = files
+        .par_iter()
+        .map(|file| {
+            let base = by_path.get(file.base.as_str()).copied();
+            let (variant, found) = load_file(source, &file.path, |doc| {
+                crate::variant::validate(
+                    &file.path,
+                    doc,
+                    base.map(|i| &responses[i]),
+                    &file.locale,
+                    ctx,
+                )
+            });
+            progress.inc();
+            (base, variant, found)
+        })
+        .collect();
+    for (base, variant, found) in loaded {
+        problems.extend(found);
+        if let (Some(i), Some(variant)) = (base, variant) {
+            let siblings = &mut responses[i].variants;
+            if let Some(other) = siblings
+                .iter()
+                .find(|v| v.locale.eq_ignore_ascii_case(&variant.locale))
+            {
+                problems.push(
+                    Problem::error(
+                        "duplicate-variant",
+                        &variant.path,
+                        format!("{} is already the `{}` variant", other.path, other.locale),
+                    )
+                    .with_hint("keep one file per language"),
+                );
+                continue;
+            }
+            siblings.push(variant);
+        }
+    }
+    for r in responses.iter_mut() {
+        r.variants.sort_by(|a, b| a.locale.cmp(&b.locale));
+    }
+}
+
+/// A file's bytes, checked to be UTF-8 text.
+fn read_text(source: &dyn Source, path: &str) -> Result<Vec<u8>, Box<Problem>> {
+    let bytes = source
+        .read(path)
+        .map_err(|e| Box::new(read_problem(path, e)))?;
+    if std::str::from_utf8(&bytes).is_err() {
+        return Err(Box::new(not_utf8(path, &bytes)));
+    }
+    Ok(bytes)
+}
+
+/// Reads every snippet, then checks their includes of each other (cycles,
+/// unknown names), reporting each problem in the snippet's own file.
+fn load_snippets(
+    source: &dyn Source,
+    paths: &[String],
+    config: &Config,
+    problems: &mut Vec<Problem>,
+) -> Snippets {
+    let mut snippets = Snippets::default();
+    let mut texts = HashMap::new();
+    for path in paths {
+        let Some(name) = crate::snippet::name_from_path(path) else {
+            continue;
+        };
+        let bytes = match read_text(source, path) {
+            Ok(bytes) => bytes,
+            Err(problem) => {
+                problems.push(*problem);
+                snippets.broken.insert(name.to_string(), path.clone());
+                continue;
+            }
+        };
+        let text = String::from_utf8(bytes).unwrap_or_default();
+        let (snippet, found) = crate::validate::validate_snippet(path, name, &text, config);
+        problems.extend(found.into_iter().map(|f| f.in_file(path, &text, 0)));
+        match snippet {
+            Some(snippet) => {
+                snippets.by_name.insert(name.to_string(), snippet);
+                texts.insert(name.to_string(), text);
+            }
+            None => {
+                snippets.broken.insert(name.to_string(), path.clone());
+            }
+        }
+    }
+    let mut broken = Vec::new();
+    for (name, snippet) in &snippets.by_name {
+        if let Err(errors) = snippets.expand(&snippet.body) {
+            let text = &texts[name];
+            let offset = text.find(snippet.body.as_str()).unwrap_or(0);
+            problems.extend(
+                errors
+                    .into_iter()
+                    .map(|f| f.in_file(&snippet.path, text, offset)),
+            );
+            broken.push(name.clone());
+        }
+    }
+    for name in broken {
+        if let Some(snippet) = snippets.by_name.remove(&name) {
+            snippets.broken.insert(name, snippet.path);
+        }
+    }
+    snippets
+}
+
+/// Each snippet with the responses that include it, sorted by name.
+fn used_by(snippets: Snippets, responses: &[Response]) -> Vec<Snippet> {
+    let mut list: Vec<Snippet> = snippets.by_name.into_values().collect();
+    for snippet in &mut list {
+        snippet.used_by = responses
+            .iter()
+            .filter(|r| r.includes.contains(&snippet.name))
+            .map(|r| r.id.clone())
+            .collect();
+    }
+    list.sort_by(|a, b| a.name.cmp(&b.name));
+    list
 }
 
 fn read_problem(path: &str, e: ReadError) -> Problem {
@@ -263,4 +457,24 @@ fn locate_field(source: &dyn Source, problem: Problem, field: &str) -> Problem {
         offset += line.len();
     }
     problem
+}
+
+/// A warning for each response whose body is nearly another's.
+fn near_duplicates(responses: &[Response], threshold: f64) -> Vec<Problem> {
+    let bodies: Vec<&str> = responses.iter().map(|r| r.body.as_str()).collect();
+    crate::near_duplicate::find(&bodies, threshold)
+        .into_iter()
+        .map(|pair| {
+            let (first, second) = (&responses[pair.first], &responses[pair.second]);
+            let percent = (pair.similarity * 100.0).floor();
+            Problem::warning(
+                "near-duplicate",
+                &second.path,
+                format!("this body is {percent}% alike the body of {}", first.path),
+            )
+            .with_hint(format!(
+                "merge the two responses, or make them differ; `duplicates: {{threshold: 0}}` in {CONFIG_FILE} turns this warning off"
+            ))
+        })
+        .collect()
 }

@@ -3,6 +3,7 @@
 
 use crate::response::{Response, Visibility};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// A person as git records them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -48,10 +49,40 @@ pub struct ResponseObject<'a> {
     pub text: &'a str,
     pub placeholders: Vec<&'a str>,
     pub path: &'a str,
+    /// The response in other languages, by locale.
+    pub variants: BTreeMap<&'a str, VariantObject<'a>>,
     #[serde(flatten)]
     pub provenance: Provenance,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub usage: Option<Usage>,
+}
+
+/// What a variant has of its own.
+#[derive(Clone, Debug, Serialize)]
+pub struct VariantObject<'a> {
+    pub title: &'a str,
+    pub subject: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub body: &'a str,
+    pub html: &'a str,
+    pub text: &'a str,
+    pub placeholders: Vec<&'a str>,
+    pub path: &'a str,
+}
+
+impl<'a> VariantObject<'a> {
+    pub fn new(v: &'a Response) -> VariantObject<'a> {
+        VariantObject {
+            title: &v.title,
+            subject: v.subject.as_deref(),
+            description: v.description.as_deref(),
+            body: &v.body,
+            html: &v.rendered().html,
+            text: &v.rendered().text,
+            placeholders: v.placeholder_names(),
+            path: &v.path,
+        }
+    }
 }
 
 impl<'a> ResponseObject<'a> {
@@ -78,6 +109,11 @@ impl<'a> ResponseObject<'a> {
             text: &r.rendered().text,
             placeholders: r.placeholder_names(),
             path: &r.path,
+            variants: r
+                .variants
+                .iter()
+                .map(|v| (v.locale.as_str(), VariantObject::new(v)))
+                .collect(),
             provenance,
             usage,
         }

@@ -16,6 +16,8 @@ pub const CONFIG_FILE: &str = "cannery.yaml";
 pub struct Listing {
     /// Every response file, relative to the root, `/`-separated, sorted.
     pub files: Vec<String>,
+    /// Every snippet file (under `_snippets/`), likewise.
+    pub snippets: Vec<String>,
     /// Whether the root holds `cannery.yaml`.
     pub has_config: bool,
     /// Problems met while listing: links leading outside the library,
@@ -56,9 +58,22 @@ pub fn is_response_path(path: &str) -> bool {
             .all(|part| !part.is_empty() && !part.starts_with('.') && !part.starts_with('_'))
 }
 
-/// Whether a folder (relative to the root) may hold response files.
+/// Whether a path relative to the library root names a snippet file: a
+/// `*.md` file under `_snippets/`, no other part starting with `.` or `_`.
+pub fn is_snippet_path(path: &str) -> bool {
+    path.strip_prefix("_snippets/")
+        .is_some_and(|rest| rest.ends_with(".md") && is_response_path(rest))
+}
+
+/// Whether a folder (relative to the root) may hold response or snippet
+/// files: no part starts with `.` or `_`, except the `_snippets` folder.
 pub fn is_walked_dir(path: &str) -> bool {
-    path.split('/')
+    let rest = match path.strip_prefix("_snippets") {
+        Some("") => return true,
+        Some(rest) if rest.starts_with('/') => &rest[1..],
+        _ => path,
+    };
+    rest.split('/')
         .all(|part| !part.starts_with('.') && !part.starts_with('_'))
 }
 
@@ -78,5 +93,13 @@ mod tests {
         assert!(!is_response_path("support/_partial.md"));
         assert!(!is_response_path("notes.txt"));
         assert!(!is_response_path("hours.md~"));
+        assert!(
+            is_snippet_path("_snippets/signature.md") && is_snippet_path("_snippets/legal/gdpr.md")
+        );
+        assert!(
+            !is_snippet_path("_snippets/.x.md")
+                && !is_snippet_path("x/_snippets/a.md")
+                && !is_snippet_path("_snippets/README.md")
+        );
     }
 }

@@ -17,7 +17,7 @@ pub struct Args {
     /// Check again each time a response or cannery.yaml changes, until
     /// Ctrl-C.
     #[arg(long)]
-    watch: bool,
+    pub(super) watch: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

@@ -27,7 +27,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
-    let (_, library) = global.load()?;
+    let (root, library) = global.load()?;
     let filtered = library.responses.iter().filter(|r| {
         (args.all || r.active)
             && args.category.as_ref().is_none_or(|c| &r.category == c)
@@ -43,9 +43,15 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         search(filtered, &query)
     };
     if args.json {
+        let history = global.history(&root);
+        let provenance = |path: &str| {
+            history
+                .as_ref()
+                .map_or_else(Provenance::default, |h| h.provenance(path))
+        };
         let objects: Vec<ResponseObject> = shown
             .iter()
-            .map(|r| ResponseObject::new(r, Provenance::default(), None))
+            .map(|r| ResponseObject::new(r, provenance(&r.path), None))
             .collect();
         print(&(serde_json::to_string_pretty(&objects).unwrap_or_default() + "\n"));
     } else {

@@ -4,6 +4,8 @@
 pub mod check;
 mod check_watch;
 pub mod completions;
+pub mod diff;
+pub mod history;
 pub mod init;
 pub mod list;
 pub mod man;
@@ -12,6 +14,7 @@ pub mod show;
 
 use crate::cli::{Cli, Command};
 use cannery::disk::{self, DiskSource};
+use cannery::history::{GitError, History, Repository};
 use cannery::library::Library;
 use cannery::progress::Progress;
 use std::fmt;
@@ -32,15 +35,38 @@ impl fmt::Display for Failure {
 
 pub type Result<T> = std::result::Result<T, Failure>;
 
+impl From<GitError> for Failure {
+    fn from(e: GitError) -> Failure {
+        Failure(e.to_string())
+    }
+}
+
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let global = Global {
         library: cli.library,
+        rev: cli.rev,
     };
+    if global.rev.is_some() {
+        let refused = match &cli.command {
+            Command::New(_) => Some("`new` writes a file into the folder on disk"),
+            Command::Diff(_) => Some("`diff` takes its revisions as BASE and HEAD"),
+            Command::Init(_) => Some("`init` writes files into a folder on disk"),
+            Command::Check(args) if args.watch => {
+                Some("`check --watch` follows the folder on disk; a revision never changes")
+            }
+            _ => None,
+        };
+        if let Some(why) = refused {
+            return Err(Failure(format!("--rev cannot be used here: {why}")));
+        }
+    }
     match cli.command {
         Command::Check(args) => check::run(args, &global),
         Command::List(args) => list::run(args, &global),
         Command::Show(args) => show::run(args, &global),
         Command::New(args) => new::run(args, &global),
+        Command::History(args) => history::run(args, &global),
+        Command::Diff(args) => diff::run(args, &global),
         Command::Init(args) => init::run(args, &global),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
@@ -50,6 +76,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 /// Options every command shares.
 pub struct Global {
     pub library: Option<PathBuf>,
+    /// `--rev`: read the library at this git revision instead of from disk.
+    pub rev: Option<String>,
 }
 
 impl Global {
@@ -60,7 +88,8 @@ impl Global {
         Ok(disk::find_root(self.library.as_deref(), &cwd))
     }
 
-    /// Loads the library: the one way every command reads it.
+    /// Loads the library: the one way every command reads it. With
+    /// `--rev`, from git objects at that revision.
     pub fn load(&self) -> Result<(PathBuf, Library)> {
         self.load_with(&Progress::hidden())
     }
@@ -68,6 +97,10 @@ impl Global {
     /// [`Global::load`], counting the files read on `progress`.
     pub fn load_with(&self, progress: &Progress) -> Result<(PathBuf, Library)> {
         let root = self.root()?;
+        if let Some(rev) = &self.rev {
+            let source = repository(&root)?.source_at(rev)?;
+            return Ok((root, Library::load_with(&source, progress)));
+        }
         let source = DiskSource::new(&root).map_err(|e| {
             Failure(format!(
                 "cannot open the library folder {}: {e}",
@@ -75,6 +108,39 @@ impl Global {
             ))
         })?;
         Ok((root, Library::load_with(&source, progress)))
+    }
+}
+
+impl Global {
+    /// The library's history from git, for the `created_*`/`updated_*` of
+    /// response objects: `None` outside git, and (with a warning) when git
+    /// cannot be read, since those fields are then simply unknown.
+    pub fn history(&self, root: &Path) -> Option<History> {
+        let history = Repository::discover(root)
+            .and_then(|repo| repo.map(|r| r.history(self.rev.as_deref())).transpose());
+        match history {
+            Ok(history) => {
+                for p in history.iter().flat_map(|h| &h.problems) {
+                    eprint_warning(&p.message);
+                }
+                history
+            }
+            Err(e) => {
+                eprint_warning(&format!("no created and updated dates: {e}"));
+                None
+            }
+        }
+    }
+}
+
+/// The git repository that holds the library at `root`.
+pub fn repository(root: &Path) -> Result<Repository> {
+    match Repository::discover(root)? {
+        Some(repository) => Ok(repository),
+        None => Err(Failure(format!(
+            "the library {} is not in a git repository; history, diff and --rev read its commits",
+            display_path(root)
+        ))),
     }
 }
 

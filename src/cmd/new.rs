@@ -85,7 +85,12 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     // The file goes through the same validation `check` uses.
     let (doc, mut findings) = cannery::front_matter::parse(&text);
     if let Some(doc) = doc {
-        findings.extend(cannery::response::validate("new.md", doc, &library.config).1);
+        let snippets = cannery::snippet::Snippets::default();
+        let ctx = cannery::validate::Context {
+            config: &library.config,
+            snippets: &snippets,
+        };
+        findings.extend(cannery::validate::validate("new.md", doc, &ctx).1);
     }
     if let Some(error) = findings
         .iter()

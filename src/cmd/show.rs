@@ -14,6 +14,10 @@ pub struct Args {
     /// What to print.
     #[arg(long, value_enum, default_value_t = Format::Markdown)]
     format: Format,
+    /// The language to show, when the response has variants (pt-BR falls
+    /// back to pt, then to the response itself).
+    #[arg(long, value_name = "TAG")]
+    locale: Option<String>,
     /// A placeholder's value, e.g. --set contact.first_name=Ana (repeatable).
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set)]
     values: Vec<(String, String)>,
@@ -55,6 +59,11 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         super::eprint_error(&message);
         return Ok(ExitCode::from(1));
     };
+    let response = args
+        .locale
+        .as_deref()
+        .and_then(|l| response.variant(l))
+        .unwrap_or(response);
     let values: HashMap<&str, &str> = args
         .values
         .iter()

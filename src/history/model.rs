@@ -1,0 +1,309 @@
+//! What the history of a library is made of, and the questions asked of
+//! it: one response's events, and everything that changed since a revision.
+
+use crate::object::{Author, Provenance};
+use crate::problem::Problem;
+use crate::response::id_from_path as id_of;
+use gix::ObjectId;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Who made a commit: its author, not its committer.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Person {
+    pub name: String,
+    pub email: String,
+}
+
+/// A commit, who authored it, and when (RFC 3339, UTC, author date).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Stamp {
+    pub commit: String,
+    pub author: Person,
+    pub date: String,
+}
+
+/// When the file now at a path was created (following renames) and last
+/// changed (a rename included).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FileHistory {
+    pub created: Stamp,
+    pub updated: Stamp,
+}
+
+impl FileHistory {
+    /// The last commit that touched the file: a response's `revision`.
+    pub fn revision(&self) -> &str {
+        &self.updated.commit
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventKind {
+    Created,
+    Changed,
+    Renamed,
+    Deleted,
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Created => "created",
+            EventKind::Changed => "changed",
+            EventKind::Renamed => "renamed",
+            EventKind::Deleted => "deleted",
+        }
+    }
+}
+
+/// One thing a commit did to one response. Fields are in the order of a
+/// history event in the HTTP API; paths are relative to the library root.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Event {
+    pub kind: EventKind,
+    pub id: String,
+    /// The id before a rename; `None` for every other kind.
+    pub old_id: Option<String>,
+    pub commit: String,
+    pub author: Person,
+    pub date: String,
+    /// The first line of the commit message.
+    pub subject: String,
+    pub path: String,
+    pub old_path: Option<String>,
+}
+
+impl Event {
+    pub fn stamp(&self) -> Stamp {
+        Stamp {
+            commit: self.commit.clone(),
+            author: self.author.clone(),
+            date: self.date.clone(),
+        }
+    }
+}
+
+/// The history of a library up to one revision.
+#[derive(Clone, Debug, Serialize)]
+pub struct History {
+    /// The full id of the commit the history was read at.
+    pub revision: String,
+    /// Newest first; the events of one commit are together, by path.
+    pub events: Vec<Event>,
+    /// Keyed by the path of each response file at `revision`.
+    pub files: HashMap<String, FileHistory>,
+    /// Whether the repository is a shallow clone, so that the oldest
+    /// history is missing.
+    pub shallow: bool,
+    /// At most one `shallow-history` warning.
+    pub problems: Vec<Problem>,
+    #[serde(skip)]
+    pub(crate) graph: Graph,
+}
+
+/// The commits walked, with their parents, to answer "what happened after
+/// this revision".
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Graph {
+    pub(crate) index: HashMap<ObjectId, usize>,
+    pub(crate) commits: Vec<ObjectId>,
+    pub(crate) parents: Vec<Vec<usize>>,
+}
+
+impl History {
+    /// The git fields of the response object of the file at `path`: who
+    /// created it and when, who changed it last and when, and that commit.
+    /// All `None` when git knows nothing of the file (not committed yet).
+    pub fn provenance(&self, path: &str) -> Provenance {
+        let Some(file) = self.files.get(path) else {
+            return Provenance::default();
+        };
+        let author = |p: &Person| Author {
+            name: p.name.clone(),
+            email: p.email.clone(),
+        };
+        Provenance {
+            created_at: Some(file.created.date.clone()),
+            created_by: Some(author(&file.created.author)),
+            updated_at: Some(file.updated.date.clone()),
+            updated_by: Some(author(&file.updated.author)),
+            revision: Some(file.updated.commit.clone()),
+        }
+    }
+
+    /// Builds a history from its events (newest first, grouped by commit)
+    /// and the response paths at `revision`.
+    pub(crate) fn new(
+        revision: String,
+        events: Vec<Event>,
+        paths: &[String],
+        shallow: bool,
+        problems: Vec<Problem>,
+        graph: Graph,
+    ) -> History {
+        let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, event) in events.iter().enumerate() {
+            by_id.entry(event.id.as_str()).or_default().push(i);
+        }
+        let next = |target: &str, from: usize| {
+            let list = by_id.get(target)?;
+            let at = list.partition_point(|&i| i < from);
+            list.get(at).copied()
+        };
+        let mut files = HashMap::new();
+        for path in paths {
+            let chain = chain(&events, id_of(path), true, next);
+            if let (Some(&newest), Some(&oldest)) = (chain.first(), chain.last()) {
+                let file = FileHistory {
+                    created: events[oldest].stamp(),
+                    updated: events[newest].stamp(),
+                };
+                files.insert(path.clone(), file);
+            }
+        }
+        History {
+            revision,
+            events,
+            files,
+            shallow,
+            problems,
+            graph,
+        }
+    }
+
+    /// The events of one response, newest first. A current id gets its
+    /// whole life, following renames back to its creation; an id that is
+    /// gone gets the life that ended with its deletion (or with the rename
+    /// that took it away).
+    pub fn for_id(&self, id: &str) -> Vec<&Event> {
+        let alive = self.files.contains_key(&format!("{id}.md"));
+        let events = &self.events;
+        let next =
+            |target: &str, from: usize| (from..events.len()).find(|&i| events[i].id == target);
+        let indices = if alive {
+            chain(events, id, true, next)
+        } else {
+            let renamed_away = events
+                .iter()
+                .position(|e| e.kind == EventKind::Renamed && e.old_id.as_deref() == Some(id));
+            let deleted = events
+                .iter()
+                .position(|e| e.id == id && e.kind == EventKind::Deleted);
+            match (renamed_away, deleted) {
+                (Some(r), d) if d.is_none_or(|d| r < d) => {
+                    let mut out = vec![r];
+                    out.extend(chain_from(events, id, true, next_commit(events, r), next));
+                    out
+                }
+                _ => chain(events, id, false, next),
+            }
+        };
+        indices.into_iter().map(|i| &self.events[i]).collect()
+    }
+
+    /// The events of the commits that came after `commit` (a full commit id
+    /// or an unambiguous prefix of one), newest first: what a sync job that
+    /// last looked at `commit` must apply. `None` when `commit` is not in
+    /// this history (not an ancestor of its revision).
+    pub fn since(&self, commit: &str) -> Option<Vec<&Event>> {
+        let start = self.graph.find(commit)?;
+        let mut seen = vec![false; self.graph.commits.len()];
+        let mut stack = vec![start];
+        while let Some(i) = stack.pop() {
+            if std::mem::replace(&mut seen[i], true) {
+                continue;
+            }
+            stack.extend(self.graph.parents[i].iter().copied());
+        }
+        let old = |event: &Event| {
+            let id = ObjectId::from_hex(event.commit.as_bytes()).ok();
+            id.and_then(|id| self.graph.index.get(&id))
+                .is_some_and(|&i| seen[i])
+        };
+        Some(self.events.iter().filter(|e| !old(e)).collect())
+    }
+}
+
+impl Graph {
+    fn find(&self, commit: &str) -> Option<usize> {
+        if let Ok(id) = ObjectId::from_hex(commit.as_bytes()) {
+            return self.index.get(&id).copied();
+        }
+        if commit.len() < 4 || !commit.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let commit = commit.to_ascii_lowercase();
+        let mut found = self
+            .commits
+            .iter()
+            .enumerate()
+            .filter(|(_, id)| id.to_string().starts_with(&commit));
+        match (found.next(), found.next()) {
+            (Some((i, _)), None) => Some(i),
+            _ => None,
+        }
+    }
+}
+
+/// The index of the first event of the commit after the one of event `i`.
+fn next_commit(events: &[Event], i: usize) -> usize {
+    let commit = &events[i].commit;
+    (i..events.len())
+        .find(|&j| events[j].commit != *commit)
+        .unwrap_or(events.len())
+}
+
+/// One life of `id`, newest first: see [`chain_from`].
+fn chain(
+    events: &[Event],
+    id: &str,
+    alive: bool,
+    next: impl Fn(&str, usize) -> Option<usize>,
+) -> Vec<usize> {
+    chain_from(events, id, alive, 0, next)
+}
+
+/// Follows `id` back from event `from` to its creation: renames switch to
+/// the old id (from the commit before the rename on), a creation ends the
+/// life. A file that is `alive` at the revision skips deletions, which can
+/// only be deletions on a branch that a merge did not take; otherwise the
+/// first deletion met is where the life ends, and later ones are skipped
+/// alike. `next(target, from)` finds the next event at or after `from`
+/// whose id is `target`.
+fn chain_from(
+    events: &[Event],
+    id: &str,
+    alive: bool,
+    from: usize,
+    next: impl Fn(&str, usize) -> Option<usize>,
+) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut target = id.to_string();
+    let mut at = from;
+    while let Some(i) = next(&target, at) {
+        let event = &events[i];
+        at = i + 1;
+        match event.kind {
+            EventKind::Created => {
+                out.push(i);
+                break;
+            }
+            EventKind::Changed => out.push(i),
+            EventKind::Renamed => {
+                out.push(i);
+                if let Some(old) = &event.old_id {
+                    target = old.clone();
+                }
+                at = next_commit(events, i);
+            }
+            EventKind::Deleted => {
+                if !alive && out.is_empty() {
+                    out.push(i);
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,324 @@
+//! The real binary on repositories built in the test: `history`, `diff`,
+//! and `--rev` on the commands that read the library.
+
+mod common;
+mod gitrepo;
+use gitrepo::{response, Repo, JANE, OMAR};
+use std::path::Path;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// The binary as the other CLI tests run it, with git's system and global
+/// config cut off too.
+fn cannery(dir: &Path, args: &[&str]) -> Run {
+    let out = common::run(
+        common::cannery(dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .args(args),
+    );
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: common::stdout(&out),
+        stderr: common::stderr(&out),
+    }
+}
+
+/// A library in `library/`: three responses at `v1`, then one commit that
+/// edits one, renames one, deletes one and adds one.
+fn sample() -> (Repo, String, String) {
+    let mut repo = Repo::new();
+    repo.write("library/support/hours.md", &response("Business hours"));
+    repo.write("library/billing/refund.md", &response("Refunds"));
+    repo.write("library/support/old.md", &response("Old thing"));
+    let c1 = repo.commit(JANE, "Add the first responses");
+    repo.git(&["tag", "v1"]);
+    let hours = response("Business hours")
+        .replace(
+            "title: Business hours",
+            "title: Opening hours\ntags: [hours]",
+        )
+        .replace("Line 4 ", "Line four ");
+    repo.write("library/support/hours.md", &hours);
+    repo.rename("library/billing/refund.md", "library/billing/refunds.md");
+    repo.remove("library/support/old.md");
+    repo.write("library/support/new.md", &response("New one"));
+    let c2 = repo.commit(OMAR, "Rework hours, rename refunds");
+    (repo, c1, c2)
+}
+
+#[test]
+fn history_lists_events_newest_first() {
+    let (repo, _, _) = sample();
+    let run = cannery(repo.path(), &["history"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn history_of_one_id_as_json_matches_git_log_follow() {
+    let (repo, c1, c2) = sample();
+    let run = cannery(repo.path(), &["history", "billing/refunds", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let events: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let commits: Vec<&str> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["commit"].as_str().unwrap())
+        .collect();
+    let logged = repo.git(&[
+        "log",
+        "--follow",
+        "--format=%H",
+        "--",
+        "library/billing/refunds.md",
+    ]);
+    assert_eq!(commits, logged.lines().collect::<Vec<_>>());
+    assert_eq!(commits, [c2.as_str(), c1.as_str()]);
+    assert_eq!(events[0]["kind"], "renamed");
+    assert_eq!(events[0]["old_id"], "billing/refund");
+    assert_eq!(events[0]["author"]["name"], "Omar Haddad");
+    assert_eq!(events[1]["kind"], "created");
+}
+
+#[test]
+fn history_shows_uncommitted_edits_as_such() {
+    let (repo, _, _) = sample();
+    repo.write("library/support/new.md", &response("New one, edited"));
+    let run = cannery(repo.path(), &["history", "support/new"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", run.stdout);
+    assert!(
+        lines[0].starts_with("uncommitted  changed  support/new"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[1].contains("created  support/new"), "{}", lines[1]);
+}
+
+#[test]
+fn history_of_an_unknown_id_exits_1_with_a_suggestion() {
+    let (repo, _, _) = sample();
+    let run = cannery(repo.path(), &["history", "support/hour"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("did you mean `support/hours`?"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_bad_revision_exits_2_naming_it() {
+    let (repo, _, _) = sample();
+    for args in [
+        &["check", "--rev", "nope"][..],
+        &["--rev", "nope", "list"],
+        &["history", "--rev", "nope"],
+        &["diff", "nope"],
+        &["diff", "v1", "nope"],
+    ] {
+        let run = cannery(repo.path(), args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(
+            run.stderr
+                .contains("`nope` is not a revision in this repository"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn check_list_and_show_read_an_older_revision() {
+    let (mut repo, _, _) = sample();
+    repo.write("library/support/broken.md", "---\ntittle: x\n---\nBody\n");
+    repo.commit(JANE, "Break something");
+    assert_eq!(cannery(repo.path(), &["check"]).code, 1);
+    let old = cannery(repo.path(), &["check", "--rev", "HEAD~1"]);
+    assert_eq!(old.code, 0, "{}", old.stdout);
+
+    let list = cannery(repo.path(), &["list", "--rev", "v1", "--json"]);
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    let listed: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
+    let ids: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["billing/refund", "support/hours", "support/old"]);
+
+    // The working tree is ignored: an uncommitted edit does not show.
+    repo.write(
+        "library/support/hours.md",
+        &response("Edited, not committed"),
+    );
+    let show = cannery(repo.path(), &["show", "--rev", "v1", "support/hours"]);
+    assert_eq!(show.code, 0, "{}", show.stderr);
+    assert!(show
+        .stdout
+        .contains("Line 4 of the answer about Business hours."));
+    let show = cannery(repo.path(), &["show", "--rev", "HEAD", "support/hours"]);
+    assert!(
+        show.stdout.contains("Line four of the answer"),
+        "{}",
+        show.stdout
+    );
+}
+
+#[test]
+fn diff_writes_a_pull_request_summary() {
+    let (repo, _, _) = sample();
+    let run = cannery(repo.path(), &["diff", "v1", "HEAD"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn diff_as_json_names_added_changed_renamed_and_removed() {
+    let (repo, c1, c2) = sample();
+    let run = cannery(repo.path(), &["diff", "v1", "HEAD", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["base"]["commit"], c1.as_str());
+    assert_eq!(doc["head"]["commit"], c2.as_str());
+    assert_eq!(doc["added"][0]["id"], "support/new");
+    assert_eq!(doc["removed"][0]["id"], "support/old");
+    assert_eq!(doc["renamed"][0]["old_id"], "billing/refund");
+    assert_eq!(doc["renamed"][0]["id"], "billing/refunds");
+    let changed = &doc["changed"][0];
+    assert_eq!(changed["id"], "support/hours");
+    let fields: Vec<&str> = changed["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["title", "tags", "body"]);
+    assert_eq!(changed["fields"][0]["old"], "Business hours");
+    assert_eq!(changed["fields"][0]["new"], "Opening hours");
+    assert!(changed["body_diff"]
+        .as_array()
+        .unwrap()
+        .contains(&"+Line four of the answer about Business hours.".into()));
+}
+
+#[test]
+fn diff_defaults_to_the_working_tree() {
+    let (repo, _, _) = sample();
+    assert!(cannery(repo.path(), &["diff", "HEAD"])
+        .stdout
+        .contains("no changes"));
+    repo.write(
+        "library/support/new.md",
+        &response("New one").replace("Line 1 ", "First "),
+    );
+    repo.write("library/support/broken.md", "---\ntittle: x\n---\nBody\n");
+    let run = cannery(repo.path(), &["diff", "HEAD"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("and the working tree"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("| changed | `support/new` New one | `body` |"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("| **has errors** | `support/broken` |"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn outside_git_history_and_rev_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("library")).unwrap();
+    std::fs::write(dir.path().join("library/a.md"), response("A")).unwrap();
+    for args in [
+        &["history"][..],
+        &["check", "--rev", "HEAD"],
+        &["diff", "HEAD"],
+    ] {
+        let run = cannery(dir.path(), args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(
+            run.stderr.contains("is not in a git repository"),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn rev_is_refused_where_it_has_no_meaning() {
+    let (repo, _, _) = sample();
+    let run = cannery(repo.path(), &["new", "Another", "--rev", "v1"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("--rev cannot be used here"),
+        "{}",
+        run.stderr
+    );
+    assert!(!repo.path().join("library/another.md").exists());
+}
+
+#[test]
+fn list_json_carries_created_and_updated_from_git() {
+    let (repo, c1, c2) = sample();
+    let run = cannery(repo.path(), &["list", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let listed: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let refunds = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "billing/refunds")
+        .unwrap();
+    // Renamed in c2: created stays with c1, the rename is the last change.
+    assert_eq!(refunds["created_at"], "2025-01-02T08:30:00Z");
+    assert_eq!(refunds["created_by"]["name"], "Jane Smith");
+    assert_eq!(refunds["created_by"]["email"], "jane@example.com");
+    assert_eq!(refunds["updated_at"], "2025-01-03T08:30:00Z");
+    assert_eq!(refunds["updated_by"]["name"], "Omar Haddad");
+    assert_eq!(refunds["revision"], c2.as_str());
+    let logged = repo.git(&[
+        "log",
+        "--follow",
+        "--format=%H %aI",
+        "--",
+        "library/billing/refunds.md",
+    ]);
+    // git writes UTC as `Z` or `+00:00`, depending on its version.
+    assert_eq!(
+        logged.lines().last().unwrap().replace("+00:00", "Z"),
+        format!("{c1} 2025-01-02T08:30:00Z")
+    );
+
+    let old = cannery(repo.path(), &["list", "--json", "--rev", "v1"]);
+    let listed: serde_json::Value = serde_json::from_str(&old.stdout).unwrap();
+    assert!(listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["revision"] == c1.as_str()));
+
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::create_dir(outside.path().join("library")).unwrap();
+    std::fs::write(outside.path().join("library/a.md"), response("A")).unwrap();
+    let run = cannery(outside.path(), &["list", "--json"]);
+    let listed: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(listed[0]["created_at"], serde_json::Value::Null);
+    assert_eq!(listed[0]["revision"], serde_json::Value::Null);
+}
