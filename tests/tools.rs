@@ -315,6 +315,50 @@ fn the_gitlab_jobs_check_merge_requests_and_post_a_note() {
     assert!(script.iter().any(|s| s.contains("/notes")));
 }
 
+/// Runs `cannery ARGS` on a pseudo-terminal (util-linux `script`), its
+/// stdout thrown away: what it drew on stderr for a person watching.
+fn on_a_terminal(lib: &Path, args: &str, env: &[(&str, &str)]) -> String {
+    let command = format!(
+        "'{}' --library '{}' {args} > /dev/null",
+        env!("CARGO_BIN_EXE_cannery"),
+        lib.display()
+    );
+    let out = run(std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("CI")
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CANNERY_LIBRARY")
+        .env("TERM", "xterm")
+        .envs(env.iter().copied()));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn check_shows_a_progress_bar_only_to_a_person_at_a_terminal() {
+    // Big enough that reading it takes longer than the bar's delay.
+    let tmp = tempfile::tempdir().unwrap();
+    for i in 0..6_000 {
+        write(
+            tmp.path(),
+            &format!("support/{}/reply-{i}.md", i % 20),
+            format!(
+                "---\ntitle: Reply {i}\n---\nAnswer number {i}, about topic {}.\n",
+                i * 7919 % 10007
+            ),
+        );
+    }
+    let drawn = on_a_terminal(tmp.path(), "check", &[]);
+    assert!(drawn.contains("Reading responses ["), "no bar: {drawn:?}");
+    for (args, env) in [
+        ("check", &[("CI", "true")][..]),
+        ("check --format json", &[][..]),
+    ] {
+        let drawn = on_a_terminal(tmp.path(), args, env);
+        assert!(!drawn.contains("Reading"), "{args} {env:?} drew {drawn:?}");
+    }
+}
+
 /// `check --watch` running in the background; killed when dropped, so a
 /// failing test leaves no process behind.
 struct Watching {
