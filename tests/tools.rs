@@ -372,18 +372,22 @@ impl Watching {
         let mut child = cannery(lib)
             .args(["--library", ".", "check", "--watch"])
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("cannery starts");
-        let stdout = child.stdout.take().unwrap();
         let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
+        let out: Box<dyn std::io::Read + Send> = Box::new(child.stdout.take().unwrap());
+        let err: Box<dyn std::io::Read + Send> = Box::new(child.stderr.take().unwrap());
+        for stream in [out, err] {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    if tx.send(line).is_err() {
+                        break;
+                    }
                 }
-            }
-        });
+            });
+        }
         Watching {
             child,
             lines,
@@ -410,6 +414,14 @@ impl Watching {
             "no line with {text:?} within {limit:?}; saw:\n{}",
             self.seen.join("\n")
         );
+    }
+
+    /// Like `expect`, but a line already seen counts: stdout and stderr
+    /// are two pipes, so their lines may arrive in either order.
+    fn expect_either_order(&mut self, text: &str, limit: Duration) {
+        if !self.seen.iter().any(|l| l.contains(text)) {
+            self.expect(text, limit);
+        }
     }
 
     /// How many checks have printed their summary so far.
@@ -443,6 +455,8 @@ fn check_watch_checks_again_after_an_edit() {
     let wait = Duration::from_secs(20);
     let mut watching = Watching::start(lib);
     watching.expect("Checked 1 file: 1 response, 0 errors", wait);
+    // Each check ends with the time it ran and what is watched.
+    watching.expect_either_order("] watching . for changes; Ctrl-C to stop", wait);
 
     // A typo in a response: the next check reports it.
     write(

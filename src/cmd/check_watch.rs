@@ -41,6 +41,10 @@ pub fn run(args: &Args, global: &Global) -> Result<ExitCode> {
     let (tx, events) = mpsc::channel();
     let _watcher = watch(&canonical, tx)?;
     let clear = std::io::stdout().is_terminal();
+    let shown = match display_path(&root) {
+        path if path.is_empty() => ".".to_string(),
+        path => path,
+    };
     loop {
         if clear {
             // Written past anstream, which would strip it without colour:
@@ -50,9 +54,8 @@ pub fn run(args: &Args, global: &Global) -> Result<ExitCode> {
         }
         once(args, global)?;
         eprintln!(
-            "[{}] watching {} for changes; Ctrl-C to stop",
+            "[{}] watching {shown} for changes; Ctrl-C to stop",
             jiff::Zoned::now().strftime("%H:%M:%S"),
-            display_path(&root)
         );
         wait_for_change(&events, &root, &canonical)?;
     }
