@@ -96,7 +96,7 @@ impl Source for DiskSource {
                 listing.problems.push(
                     Problem::error(
                         "invalid-file-name",
-                        entry.path().to_string_lossy(),
+                        self.relative(entry.path()),
                         "this name is not valid UTF-8",
                     )
                     .with_hint("rename it using letters, digits and `-`"),

@@ -1,17 +1,17 @@
 //! Near-duplicate bodies (SPEC §7.3), found in near-linear time.
 //!
-//! Each body becomes a set of word 3-shingles; a MinHash signature of 64
-//! values sketches the set, and locality-sensitive hashing over bands of
-//! the signature proposes candidate pairs. Only candidates are compared
+//! Each body becomes a set of word 2-shingles (pairs of adjacent words); a
+//! one-permutation MinHash signature of 64 values sketches the set, and
+//! locality-sensitive hashing over bands of the signature proposes
+//! candidate pairs. Only candidates are compared
 //! exactly (Jaccard similarity of the shingle sets), so the cost grows with
 //! the library, not with the number of pairs.
 
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hasher};
 
 const SIGNATURE: usize = 64;
-const SHINGLE: usize = 3;
+const SHINGLE: usize = 2;
 
 /// Two bodies at least as alike as the threshold: indexes into the input,
 /// the first lower, and their similarity in 0..=1.
@@ -76,48 +76,74 @@ fn rows_for(threshold: f64) -> usize {
         .unwrap_or(1)
 }
 
-/// The sorted, distinct hashes of a body's word 3-shingles (of its words,
-/// when it has fewer than three).
+/// The sorted, distinct hashes of a body's word 2-shingles (of its words,
+/// when it has fewer than two). Words are compared ignoring case.
 fn shingles(body: &str) -> Vec<u64> {
-    let words: Vec<String> = body
+    let words: Vec<u64> = body
         .split(|c: char| !c.is_alphanumeric() && c != '_' && c != '.')
-        .map(|w| w.trim_matches('.').to_lowercase())
+        .map(|w| w.trim_matches('.'))
         .filter(|w| !w.is_empty())
+        .map(word_hash)
         .collect();
-    let width = SHINGLE.min(words.len().max(1));
-    let mut set: Vec<u64> = words
-        .windows(width)
-        .map(|window| {
-            let mut h = hasher();
-            for w in window {
-                h.write(w.as_bytes());
-                h.write_u8(0xff);
-            }
-            h.finish()
-        })
-        .collect();
+    let mut set: Vec<u64> = if words.len() < SHINGLE {
+        words.iter().map(|&w| mix(w)).collect()
+    } else {
+        words
+            .windows(SHINGLE)
+            .map(|pair| mix(pair[0].rotate_left(17) ^ pair[1]))
+            .collect()
+    };
     set.sort_unstable();
     set.dedup();
     set
 }
 
-fn hasher() -> impl Hasher {
-    // Fixed keys: the same library always gives the same warnings.
-    std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
-        .build_hasher()
+/// FNV-1a over the word's lowercase letters, without allocating.
+fn word_hash(word: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |b: u8| {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    };
+    if word.is_ascii() {
+        word.bytes().for_each(|b| eat(b.to_ascii_lowercase()));
+    } else {
+        let mut buf = [0u8; 4];
+        for c in word.chars().flat_map(char::to_lowercase) {
+            c.encode_utf8(&mut buf).bytes().for_each(&mut eat);
+        }
+    }
+    h
 }
 
-/// The MinHash signature: for each of 64 cheap hash functions (the shingle
-/// hash mixed with a constant), the minimum over the set.
+/// A one-permutation MinHash signature: each shingle falls in one of 64
+/// bins by its hash and each bin keeps its minimum, one operation per
+/// shingle instead of 64. Empty bins (short bodies) borrow from the next
+/// filled bin, so two equal sets still get equal signatures.
 fn signature(set: &[u64]) -> [u64; SIGNATURE] {
-    let mut sig = [u64::MAX; SIGNATURE];
+    const BITS: u32 = SIGNATURE.trailing_zeros();
+    let mut bins = [u64::MAX; SIGNATURE];
     for &h in set {
-        for (i, slot) in sig.iter_mut().enumerate() {
-            let v = mix(h ^ SEEDS[i]);
-            if v < *slot {
-                *slot = v;
-            }
+        let bin = (h >> (64 - BITS)) as usize;
+        let value = h & (u64::MAX >> BITS);
+        if value < bins[bin] {
+            bins[bin] = value;
         }
+    }
+    if set.is_empty() {
+        return bins;
+    }
+    let mut sig = bins;
+    for (i, slot) in sig.iter_mut().enumerate() {
+        if bins[i] != u64::MAX {
+            continue;
+        }
+        let (mut j, mut distance) = ((i + 1) % SIGNATURE, 1);
+        while bins[j] == u64::MAX {
+            j = (j + 1) % SIGNATURE;
+            distance += 1;
+        }
+        *slot = mix(bins[j] ^ SEEDS[distance]);
     }
     sig
 }

@@ -176,6 +176,26 @@ fn hostile_files_each_get_a_problem_quickly_and_spare_the_rest() {
         .unwrap()
         .success());
     write(&root, "line\nbreak.md", "---\ntitle: Newline\n---\nBody\n");
+    write(
+        &root,
+        "deeper.md",
+        format!(
+            "---\ntitle: Deeper\ntags: {}\n---\nBody\n",
+            "[".repeat(100_000)
+        ),
+    );
+    // A 1 GB sparse file: refused by its size, never read.
+    let sparse = std::fs::File::create(root.join("sparse.md")).unwrap();
+    sparse.set_len(1 << 30).unwrap();
+    std::os::unix::fs::symlink(root.join("loop-b.md"), root.join("loop-a.md")).unwrap();
+    std::os::unix::fs::symlink(root.join("loop-a.md"), root.join("loop-b.md")).unwrap();
+    std::os::unix::fs::symlink(&root, root.join("self")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", root.join("zero.md")).unwrap();
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::OsStr::from_bytes(b"caf\xe9.md");
+        std::fs::write(root.join(name), "---\ntitle: Latin-1 name\n---\nBody\n").unwrap();
+    }
 
     let out = run_within(
         cannery(&root).args(["check", "--format", "json"]),
@@ -193,6 +213,11 @@ fn hostile_files_each_get_a_problem_quickly_and_spare_the_rest() {
         ("dangling.md", "broken-symlink"),
         ("pipe.md", "not-a-file"),
         ("line\\nbreak.md", "invalid-file-name"),
+        ("deeper.md", "yaml-too-complex"),
+        ("sparse.md", "file-too-large"),
+        ("loop-a.md", "broken-symlink"),
+        ("loop-b.md", "broken-symlink"),
+        ("zero.md", "symlink-outside"),
     ];
     for (file, code) in expect {
         assert!(
@@ -204,6 +229,13 @@ fn hostile_files_each_get_a_problem_quickly_and_spare_the_rest() {
     assert!(
         found.contains(&("ok.md".to_string(), "duplicate-title".to_string()))
             || found.contains(&("inside-link.md".to_string(), "duplicate-title".to_string())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(
+            "caf\u{FFFD}.md".to_string(),
+            "invalid-file-name".to_string()
+        )),
         "{found:?}"
     );
     assert_eq!(doc["summary"]["responses"], 1, "{doc:#}");
