@@ -43,6 +43,10 @@ pub enum Command {
     /// Responses added, changed, renamed and removed between two revisions:
     /// a pull-request summary.
     Diff(cmd::diff::Args),
+    /// Write the library as the JSON a helpdesk's API imports.
+    Export(cmd::export::Args),
+    /// Turn a helpdesk's canned responses into library files.
+    Import(cmd::import::Args),
     /// Start a library: cannery.yaml, an example response, a README for
     /// authors, a pre-commit hook and a CI workflow.
     Init(cmd::init::Args),

@@ -2,8 +2,10 @@
 
 pub mod config;
 pub mod disk;
+pub mod export;
 pub mod front_matter;
 pub mod history;
+pub mod import;
 pub mod library;
 pub mod near_duplicate;
 pub mod object;

@@ -1,8 +1,12 @@
 //! `cannery check`: validate the library, as a compiler would.
 
-use super::{print, Global, Result};
+use super::{print, Failure, Global, Result};
+use cannery::export;
+use cannery::library::Library;
+use cannery::problem::{Problem, Summary};
 use cannery::progress::Progress;
 use cannery::report;
+use clap::builder::PossibleValuesParser;
 use clap::{Args as ClapArgs, ValueEnum};
 use std::process::ExitCode;
 
@@ -14,6 +18,10 @@ pub struct Args {
     /// Exit with status 1 on warnings too.
     #[arg(long)]
     deny_warnings: bool,
+    /// Also check what exporting to these targets would meet (comma-separated
+    /// or repeated).
+    #[arg(long = "target", value_name = "T,…", value_delimiter = ',', value_parser = PossibleValuesParser::new(cannery::config::TARGETS))]
+    targets: Vec<String>,
     /// Check again each time a response or cannery.yaml changes, until
     /// Ctrl-C.
     #[arg(long)]
@@ -44,11 +52,17 @@ pub(super) fn once(args: &Args, global: &Global) -> Result<ExitCode> {
         Format::Json | Format::Github => Progress::hidden(),
     };
     let (root, library) = global.load_with(&progress)?;
-    let summary = library.summary();
+    let problems = export_problems(&library, &args.targets)?;
+    let (errors, warnings) = export::counts(&problems);
+    let summary = Summary {
+        errors,
+        warnings,
+        ..library.summary()
+    };
     print(&match args.format {
-        Format::Human => report::human(&library.problems, &summary, super::stdout_styled()),
-        Format::Json => report::json(&library.problems, summary.clone()),
-        Format::Github => report::github(&library.problems, &summary, &repository_prefix(&root)),
+        Format::Human => report::human(&problems, &summary, super::stdout_styled()),
+        Format::Json => report::json(&problems, summary.clone()),
+        Format::Github => report::github(&problems, &summary, &repository_prefix(&root)),
     });
     let failed = summary.errors > 0 || (args.deny_warnings && summary.warnings > 0);
     Ok(if failed {
@@ -56,6 +70,20 @@ pub(super) fn once(args: &Args, global: &Global) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The library's problems, the export settings' in cannery.yaml, and
+/// those that exporting to each of `targets` would meet.
+fn export_problems(library: &Library, targets: &[String]) -> Result<Vec<Problem>> {
+    let mut problems = library.problems.clone();
+    problems.extend(export::settings_problems(&library.config));
+    for name in targets {
+        let target = export::target(name)
+            .ok_or_else(|| Failure(format!("the `{name}` export is not built yet")))?;
+        problems.extend(export::check(library, target, &export::Options::default()));
+    }
+    export::sort(&mut problems);
+    Ok(problems)
 }
 
 /// The library's folder relative to its repository's top, where GitHub

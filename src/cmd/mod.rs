@@ -5,7 +5,9 @@ pub mod check;
 mod check_watch;
 pub mod completions;
 pub mod diff;
+pub mod export;
 pub mod history;
+pub mod import;
 pub mod init;
 pub mod list;
 pub mod man;
@@ -49,6 +51,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     if global.rev.is_some() {
         let refused = match &cli.command {
             Command::New(_) => Some("`new` writes a file into the folder on disk"),
+            Command::Import(_) => Some("`import` writes files into the folder on disk"),
             Command::Diff(_) => Some("`diff` takes its revisions as BASE and HEAD"),
             Command::Init(_) => Some("`init` writes files into a folder on disk"),
             Command::Check(args) if args.watch => {
@@ -67,6 +70,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::New(args) => new::run(args, &global),
         Command::History(args) => history::run(args, &global),
         Command::Diff(args) => diff::run(args, &global),
+        Command::Export(args) => export::run(args, &global),
+        Command::Import(args) => import::run(args, &global),
         Command::Init(args) => init::run(args, &global),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),

@@ -1,0 +1,105 @@
+//! `cannery export`: the library as the create-request bodies of a
+//! helpdesk's API, all or nothing.
+
+use super::{Failure, Global, Result};
+use cannery::config::TARGETS;
+use cannery::export::{self, Options};
+use cannery::problem::Summary;
+use cannery::report;
+use clap::builder::PossibleValuesParser;
+use clap::Args as ClapArgs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    /// The helpdesk to export for.
+    #[arg(long = "to", value_name = "TARGET", value_parser = PossibleValuesParser::new(TARGETS))]
+    to: String,
+    /// Write to FILE instead of standard output. It is replaced whole, and
+    /// left as it was when the export is refused.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Only the responses in this locale (a BCP 47 tag such as pt-BR).
+    #[arg(long, value_name = "TAG")]
+    locale: Option<String>,
+}
+
+pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
+    let (root, library) = global.load()?;
+    let target = export::target(&args.to)
+        .ok_or_else(|| Failure(format!("the `{}` export is not built yet", args.to)))?;
+    // Only Cannery's JSON carries dates and authors; walking git is not
+    // free, so the other targets skip it.
+    let history = (target.name() == "json")
+        .then(|| global.history(&root))
+        .flatten();
+    let options = Options {
+        locale: args.locale,
+        history: history.as_ref(),
+    };
+    let out = export::export(&library, target, &options);
+    if !out.problems.is_empty() {
+        let (errors, warnings) = export::counts(&out.problems);
+        let summary = Summary {
+            errors,
+            warnings,
+            ..library.summary()
+        };
+        let text = report::human(
+            &out.problems,
+            &summary,
+            anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never,
+        );
+        let _ = anstream::stderr().write_all(text.as_bytes());
+    }
+    let Some(bytes) = out.bytes else {
+        super::eprint_error(&format!(
+            "nothing was exported to {}: fix the errors above (`cannery check --target {}` lists them)",
+            target.product(),
+            target.name()
+        ));
+        return Ok(ExitCode::from(1));
+    };
+    match &args.output {
+        Some(path) => replace(path, &bytes)?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(&bytes).and_then(|()| stdout.flush());
+        }
+    }
+    if let Some(path) = &args.output {
+        let _ = writeln!(
+            anstream::stderr(),
+            "Exported {} responses for {} to {}.",
+            out.count,
+            target.product(),
+            super::display_path(path)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `path` whole or not at all: a temporary file beside it, renamed
+/// over it once complete.
+fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
+    let fail = |e: std::io::Error| Failure(format!("cannot write {}: {e}", path.display()));
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written = std::fs::File::create(&temp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&temp, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temp);
+        return Err(fail(e));
+    }
+    Ok(())
+}
