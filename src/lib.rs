@@ -11,6 +11,7 @@ pub mod near_duplicate;
 pub mod object;
 pub mod placeholder;
 pub mod problem;
+pub mod progress;
 pub mod render;
 mod render_text;
 pub mod report;
