@@ -47,6 +47,8 @@ pub enum Command {
     Export(cmd::export::Args),
     /// Turn a helpdesk's canned responses into library files.
     Import(cmd::import::Args),
+    /// Serve the library read-only over HTTP, reloading on every change.
+    Serve(cmd::serve::Args),
     /// Start a library: cannery.yaml, an example response, a README for
     /// authors, a pre-commit hook and a CI workflow.
     Init(cmd::init::Args),

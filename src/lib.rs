@@ -17,6 +17,7 @@ mod render_text;
 pub mod report;
 pub mod response;
 pub mod search;
+pub mod server;
 pub mod snippet;
 pub mod source;
 pub mod suggest;

@@ -12,6 +12,7 @@ pub mod init;
 pub mod list;
 pub mod man;
 pub mod new;
+pub mod serve;
 pub mod show;
 
 use crate::cli::{Cli, Command};
@@ -72,6 +73,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Diff(args) => diff::run(args, &global),
         Command::Export(args) => export::run(args, &global),
         Command::Import(args) => import::run(args, &global),
+        Command::Serve(args) => serve::run(args, &global),
         Command::Init(args) => init::run(args, &global),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
