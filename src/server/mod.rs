@@ -21,10 +21,12 @@ mod changes;
 mod conn;
 mod envelope;
 mod events;
+mod export;
 mod index;
 mod io;
 mod openapi;
 mod origin;
+mod page;
 mod paging;
 mod params;
 mod router;
@@ -54,7 +56,7 @@ pub struct Options {
     pub watch: Option<Watching>,
     pub usage: Option<UsageLog>,
     pub token: Option<Token>,
-    /// No log line per request, no note per reload.
+    /// No log line per request.
     pub quiet: bool,
 }
 
@@ -165,7 +167,7 @@ pub fn respond(state: &Arc<State>, req: &Request) -> Reply {
                 Err(answer) => Reply::Answer(answer),
             }
         }
-        Route::Page => Ok(page()),
+        Route::Page => Ok(page::answer(req.path)),
         Route::OpenApi => Ok(openapi::answer()),
         Route::List => routes::list(&index, usage, req),
         Route::Response(id) => routes::one(&index, usage, id, req),
@@ -173,6 +175,7 @@ pub fn respond(state: &Arc<State>, req: &Request) -> Reply {
         Route::Render(id) => routes::render(&index, id, req),
         Route::History(id) => changes::of(&index, id, req),
         Route::Changes => changes::since(&index, &state.origin, req),
+        Route::Export(target) => export::export(&index, target, req),
         Route::Categories => catalog::categories(&index, req),
         Route::Tags => catalog::tags(&index, req),
         Route::Placeholders => catalog::placeholders(&index, req),
@@ -182,11 +185,6 @@ pub fn respond(state: &Arc<State>, req: &Request) -> Reply {
     };
     let answer = answered.unwrap_or_else(|refused| refused);
     Reply::Answer(answer.revalidated(req.if_none_match))
-}
-
-/// `GET /`: a placeholder until the preview page lands.
-fn page() -> Answer {
-    Answer::html(include_str!("../../templates/index.html"))
 }
 
 /// Serves until Ctrl-C or SIGTERM. `started` is called once the address

@@ -19,6 +19,8 @@ pub enum Route {
     History(String),
     /// What changed since a revision.
     Changes,
+    /// The library exported for one helpdesk.
+    Export(String),
     Categories,
     Tags,
     Placeholders,
@@ -92,7 +94,7 @@ pub fn route(method: Method, path: &str, counting: bool) -> Result<Route, Answer
 
 fn read_route(path: &str) -> Result<Option<Route>, Answer> {
     Ok(Some(match path {
-        "/" => Route::Page,
+        page if super::page::serves(page) => Route::Page,
         "/openapi.json" => Route::OpenApi,
         _ => {
             let Some(rest) = path.strip_prefix(API) else {
@@ -115,6 +117,8 @@ fn read_route(path: &str) -> Result<Option<Route>, Answer> {
                         Route::Render(decode_id(id)?)
                     } else if let Some(id) = rest.strip_prefix("/history/") {
                         Route::History(decode_id(id)?)
+                    } else if let Some(target) = rest.strip_prefix("/export/") {
+                        Route::Export(decode_id(target)?)
                     } else {
                         return Ok(None);
                     }

@@ -111,15 +111,14 @@ fn drain(rx: Events, root: &Path, canonical: &Path, state: &Arc<State>) {
             Ok(loaded) => {
                 let index = state.swap(loaded);
                 head = state.origin.head();
-                if !state.quiet {
-                    let problems = index.library.problems.len();
-                    eprintln!(
-                        "reloaded: {} responses, {problems} problem{} ({} ms)",
-                        index.responses().len(),
-                        if problems == 1 { "" } else { "s" },
-                        started.elapsed().as_millis()
-                    );
-                }
+                // Said even with --quiet: reloads are rare, and worth knowing.
+                let problems = index.library.problems.len();
+                eprintln!(
+                    "reloaded: {} responses, {problems} problem{} ({} ms)",
+                    index.responses().len(),
+                    if problems == 1 { "" } else { "s" },
+                    started.elapsed().as_millis()
+                );
             }
             Err(e) => warn(&format!(
                 "cannot reload the library: {e}; still serving the last one"

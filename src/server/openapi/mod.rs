@@ -198,6 +198,24 @@ fn document() -> Value {
             read_answers(ok("The snippets", "SnippetList"), false),
         ),
     );
+    paths.insert("/api/v1/export/{target}".into(), json!({ "get": {
+        "summary": "The library as `cannery export --to {target}` writes it: the same bytes",
+        "parameters": [
+            { "name": "target", "in": "path", "required": true, "schema": { "type": "string", "enum": crate::config::TARGETS } },
+            { "name": "locale", "in": "query", "required": false, "schema": { "type": "string" }, "description": "Only this language (a BCP 47 tag), falling back pt-BR → pt → the response" },
+        ],
+        "responses": {
+            "200": { "description": "The export: a JSON array of create-request bodies (CSV for zammad-csv)", "content": {
+                "application/json": { "schema": { "type": "array", "items": { "type": "object" } } },
+                "text/csv": { "schema": { "type": "string" } },
+            } },
+            "304": {"description": "Not modified"},
+            "400": error("A parameter is not understood"),
+            "401": error("A token is required and the request did not carry it"),
+            "404": error("There is no such export target"),
+            "422": error("The library breaks the target's limits, or has errors: nothing is exported"),
+        },
+    }}));
     paths.insert(
         "/api/v1/problems".into(),
         get(
@@ -296,6 +314,7 @@ mod tests {
             (Route::Render(String::new()), "/api/v1/render/{id}"),
             (Route::History(String::new()), "/api/v1/history/{id}"),
             (Route::Changes, "/api/v1/changes"),
+            (Route::Export(String::new()), "/api/v1/export/{target}"),
             (Route::Categories, "/api/v1/categories"),
             (Route::Tags, "/api/v1/tags"),
             (Route::Placeholders, "/api/v1/placeholders"),
@@ -315,6 +334,7 @@ mod tests {
                 | Route::Render(_)
                 | Route::History(_)
                 | Route::Changes
+                | Route::Export(_)
                 | Route::Categories
                 | Route::Tags
                 | Route::Placeholders
