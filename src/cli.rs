@@ -47,6 +47,15 @@ pub enum Command {
     Export(cmd::export::Args),
     /// Turn a helpdesk's canned responses into library files.
     Import(cmd::import::Args),
+    /// Serve the library read-only over HTTP, reloading on every change.
+    Serve(cmd::serve::Args),
+    /// Start a library: cannery.yaml, an example response, a README for
+    /// authors, a pre-commit hook and a CI workflow.
+    Init(cmd::init::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completions(cmd::completions::Args),
+    /// Print the manual page (roff) of cannery or of one command.
+    Man(cmd::man::Args),
 }
 
 #[cfg(test)]

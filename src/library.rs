@@ -6,6 +6,7 @@
 
 use crate::config::Config;
 use crate::problem::{Problem, Severity, Summary};
+use crate::progress::Progress;
 use crate::response::Response;
 use crate::snippet::{Snippet, Snippets};
 use crate::source::{ReadError, Source, CONFIG_FILE, MAX_FILE_BYTES};
@@ -32,6 +33,11 @@ pub struct Library {
 
 impl Library {
     pub fn load(source: &dyn Source) -> Library {
+        Library::load_with(source, &Progress::hidden())
+    }
+
+    /// [`Library::load`], counting each file read on `progress`.
+    pub fn load_with(source: &dyn Source, progress: &Progress) -> Library {
         let listing = source.list();
         let mut problems = listing.problems;
         let config = if listing.has_config {
@@ -61,12 +67,15 @@ impl Library {
         };
         let (bases, variant_files, found) = crate::variant::classify(&listing.files);
         problems.extend(found);
+        progress.set_length((bases.len() + variant_files.len()) as u64);
         let loaded: Vec<(Option<Response>, Vec<Problem>)> = bases
             .par_iter()
             .map(|path| {
-                load_file(source, path, |doc| {
+                let loaded = load_file(source, path, |doc| {
                     crate::validate::validate(path, doc, &ctx)
-                })
+                });
+                progress.inc();
+                loaded
             })
             .collect();
         let files = listing.files.len();
@@ -76,8 +85,16 @@ impl Library {
             responses.extend(response);
         }
         let mut responses = check_unique(source, responses, &mut problems);
-        attach_variants(source, &variant_files, &mut responses, &ctx, &mut problems);
+        attach_variants(
+            source,
+            &variant_files,
+            &mut responses,
+            &ctx,
+            &mut problems,
+            progress,
+        );
         problems.extend(near_duplicates(&responses, config.duplicate_threshold));
+        progress.finish();
         let snippets = used_by(snippets, &responses);
         problems.sort_by(|a, b| {
             (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code))
@@ -187,6 +204,7 @@ fn attach_variants(
     responses: &mut [Response],
     ctx: &Context,
     problems: &mut Vec<Problem>,
+    progress: &Progress,
 ) {
     let by_path: HashMap<&str, usize> = responses
         .iter()
@@ -206,6 +224,7 @@ fn attach_variants(
                     ctx,
                 )
             });
+            progress.inc();
             (base, variant, found)
         })
         .collect();

@@ -4,6 +4,7 @@ use super::{print, Failure, Global, Result};
 use cannery::export;
 use cannery::library::Library;
 use cannery::problem::{Problem, Summary};
+use cannery::progress::Progress;
 use cannery::report;
 use clap::builder::PossibleValuesParser;
 use clap::{Args as ClapArgs, ValueEnum};
@@ -21,6 +22,10 @@ pub struct Args {
     /// or repeated).
     #[arg(long = "target", value_name = "T,…", value_delimiter = ',', value_parser = PossibleValuesParser::new(cannery::config::TARGETS))]
     targets: Vec<String>,
+    /// Check again each time a response or cannery.yaml changes, until
+    /// Ctrl-C.
+    #[arg(long)]
+    pub(super) watch: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -34,7 +39,19 @@ enum Format {
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
-    let (root, library) = global.load()?;
+    if args.watch {
+        return super::check_watch::run(&args, global);
+    }
+    once(&args, global)
+}
+
+/// One check: prints the problems and says how it went.
+pub(super) fn once(args: &Args, global: &Global) -> Result<ExitCode> {
+    let progress = match args.format {
+        Format::Human => Progress::new(0, "Reading responses"),
+        Format::Json | Format::Github => Progress::hidden(),
+    };
+    let (root, library) = global.load_with(&progress)?;
     let problems = export_problems(&library, &args.targets)?;
     let (errors, warnings) = export::counts(&problems);
     let summary = Summary {

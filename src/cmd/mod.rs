@@ -2,18 +2,24 @@
 //! library crate and prints the result.
 
 pub mod check;
+mod check_watch;
+pub mod completions;
 pub mod diff;
 pub mod export;
 pub mod history;
 pub mod import;
+pub mod init;
 pub mod list;
+pub mod man;
 pub mod new;
+pub mod serve;
 pub mod show;
 
 use crate::cli::{Cli, Command};
 use cannery::disk::{self, DiskSource};
 use cannery::history::{GitError, History, Repository};
 use cannery::library::Library;
+use cannery::progress::Progress;
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -48,6 +54,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Command::New(_) => Some("`new` writes a file into the folder on disk"),
             Command::Import(_) => Some("`import` writes files into the folder on disk"),
             Command::Diff(_) => Some("`diff` takes its revisions as BASE and HEAD"),
+            Command::Init(_) => Some("`init` writes files into a folder on disk"),
+            Command::Check(args) if args.watch => {
+                Some("`check --watch` follows the folder on disk; a revision never changes")
+            }
             _ => None,
         };
         if let Some(why) = refused {
@@ -63,6 +73,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Diff(args) => diff::run(args, &global),
         Command::Export(args) => export::run(args, &global),
         Command::Import(args) => import::run(args, &global),
+        Command::Serve(args) => serve::run(args, &global),
+        Command::Init(args) => init::run(args, &global),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
     }
 }
 
@@ -84,10 +98,15 @@ impl Global {
     /// Loads the library: the one way every command reads it. With
     /// `--rev`, from git objects at that revision.
     pub fn load(&self) -> Result<(PathBuf, Library)> {
+        self.load_with(&Progress::hidden())
+    }
+
+    /// [`Global::load`], counting the files read on `progress`.
+    pub fn load_with(&self, progress: &Progress) -> Result<(PathBuf, Library)> {
         let root = self.root()?;
         if let Some(rev) = &self.rev {
             let source = repository(&root)?.source_at(rev)?;
-            return Ok((root, Library::load(&source)));
+            return Ok((root, Library::load_with(&source, progress)));
         }
         let source = DiskSource::new(&root).map_err(|e| {
             Failure(format!(
@@ -95,7 +114,7 @@ impl Global {
                 root.display()
             ))
         })?;
-        Ok((root, Library::load(&source)))
+        Ok((root, Library::load_with(&source, progress)))
     }
 }
 

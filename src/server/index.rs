@@ -1,0 +1,301 @@
+//! What the server answers from: one loaded library, with everything a
+//! request needs worked out once. An index is never changed after it is
+//! built; a reload builds a new one and the server swaps it in whole.
+
+use super::origin::Loaded;
+use crate::history::History;
+use crate::library::Library;
+use crate::object::Provenance;
+use crate::response::{Response, Visibility};
+use crate::search::{Query, SearchText};
+use std::collections::{BTreeMap, HashSet};
+
+pub use super::sort::Sort;
+use super::sort::{order, rank_of, Order};
+
+pub struct Index {
+    pub library: Library,
+    /// The library's git history, when it is in a repository.
+    pub history: Option<History>,
+    /// The commit the library was read at: `--rev`, else `HEAD`.
+    pub revision: Option<String>,
+    /// Counts up from 1 with every index the server swaps in.
+    pub generation: u64,
+    /// When this index was built, RFC 3339 UTC.
+    pub loaded_at: String,
+    /// Each response's git provenance, in the order of `library.responses`.
+    provenance: Vec<Provenance>,
+    texts: Vec<SearchText>,
+    /// Each response's tags, lowercase.
+    tags: Vec<Vec<String>>,
+    /// Each response's place in title order, for ties in relevance.
+    title_rank: Vec<u32>,
+    by_title: Order,
+    by_shortcut: Order,
+    by_created: Order,
+    by_updated: Order,
+    /// Folders that hold a library file, to tell which folder events matter.
+    folders: HashSet<String>,
+}
+
+/// Which responses a list shows: every filter given must match.
+#[derive(Debug, Default)]
+pub struct Filter {
+    pub query: Option<Query>,
+    pub category: Option<String>,
+    pub tags: Vec<String>,
+    pub visibility: Option<Visibility>,
+    pub owner: Option<String>,
+    pub department: Option<String>,
+    /// Responses written in this language, or with a variant in it.
+    pub locale: Option<String>,
+    /// `Some(true)` active only (the default), `Some(false)` inactive only,
+    /// `None` both.
+    pub active: Option<bool>,
+    /// `None` is relevance with a query, title without.
+    pub sort: Option<Sort>,
+}
+
+/// A count of responses: the active ones, and the inactive ones beside.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Count {
+    pub count: usize,
+    pub inactive: usize,
+}
+
+impl Count {
+    fn add(&mut self, r: &Response) {
+        if r.active {
+            self.count += 1;
+        } else {
+            self.inactive += 1;
+        }
+    }
+}
+
+impl Index {
+    /// Builds the index of a loaded library.
+    pub fn build(loaded: Loaded, generation: u64) -> Index {
+        let Loaded { library, history } = loaded;
+        let revision = library.revision.clone().or_else(|| {
+            history
+                .as_ref()
+                .map(|h| h.revision.clone())
+                .filter(|r| !r.is_empty())
+        });
+        let responses = &library.responses;
+        let provenance: Vec<Provenance> = responses
+            .iter()
+            .map(|r| provenance_of(history.as_ref(), &r.path))
+            .collect();
+        let texts = responses.iter().map(SearchText::new).collect();
+        let titles: Vec<String> = responses.iter().map(|r| r.title.to_lowercase()).collect();
+        let by_title = order(responses.len(), |i| Some(&titles[i]), |_| 0);
+        let rank = rank_of(&by_title);
+        let tags = responses
+            .iter()
+            .map(|r| r.tags.iter().map(|t| t.to_lowercase()).collect())
+            .collect();
+        let by_shortcut = order(
+            responses.len(),
+            |i| responses[i].shortcut.as_ref(),
+            |i| rank[i],
+        );
+        let by_created = order(
+            responses.len(),
+            |i| provenance[i].created_at.as_ref(),
+            |i| rank[i],
+        );
+        let by_updated = order(
+            responses.len(),
+            |i| provenance[i].updated_at.as_ref(),
+            |i| rank[i],
+        );
+        let mut folders = HashSet::new();
+        let files = responses
+            .iter()
+            .map(|r| r.path.as_str())
+            .chain(library.snippets.iter().map(|s| s.path.as_str()))
+            .chain(library.problems.iter().map(|p| p.file.as_str()));
+        for file in files {
+            let mut at = file;
+            while let Some((folder, _)) = at.rsplit_once('/') {
+                if !folders.insert(folder.to_string()) {
+                    break;
+                }
+                at = folder;
+            }
+        }
+        Index {
+            library,
+            history,
+            revision,
+            generation,
+            loaded_at: now(),
+            provenance,
+            texts,
+            tags,
+            title_rank: rank,
+            by_title,
+            by_shortcut,
+            by_created,
+            by_updated,
+            folders,
+        }
+    }
+
+    pub fn responses(&self) -> &[Response] {
+        &self.library.responses
+    }
+
+    pub fn provenance(&self, i: usize) -> &Provenance {
+        &self.provenance[i]
+    }
+
+    /// The git dates and authors of any file, a variant's say.
+    pub fn provenance_of(&self, path: &str) -> Provenance {
+        provenance_of(self.history.as_ref(), path)
+    }
+
+    /// The position of the response with this id.
+    pub fn find(&self, id: &str) -> Option<usize> {
+        self.library
+            .responses
+            .binary_search_by(|r| r.id.as_str().cmp(id))
+            .ok()
+    }
+
+    /// Whether a folder (relative to the root) holds a file of this library.
+    pub fn has_folder(&self, folder: &str) -> bool {
+        self.folders.contains(folder)
+    }
+
+    /// The positions of the responses `filter` lets through, in its order.
+    pub fn list(&self, filter: &Filter) -> Vec<usize> {
+        let responses = &self.library.responses;
+        let tags: Vec<String> = filter.tags.iter().map(|t| t.to_lowercase()).collect();
+        let keep = |i: usize| {
+            matches(&responses[i], filter) && tags.iter().all(|t| self.tags[i].contains(t))
+        };
+        let query = filter.query.as_ref().filter(|q| !q.is_empty());
+        match (query, filter.sort) {
+            (Some(query), None) => {
+                let title_rank = &self.title_rank;
+                let mut hits: Vec<(u32, u32, usize)> = (0..responses.len())
+                    .filter(|&i| keep(i))
+                    .filter_map(|i| Some((query.score_text(&self.texts[i])?, title_rank[i], i)))
+                    .collect();
+                hits.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                hits.into_iter().map(|(_, _, i)| i).collect()
+            }
+            (query, sort) => {
+                let (order, descending) = match sort.unwrap_or(Sort::Title) {
+                    Sort::Title => (&self.by_title, false),
+                    Sort::TitleDesc => (&self.by_title, true),
+                    Sort::Created => (&self.by_created, false),
+                    Sort::CreatedDesc => (&self.by_created, true),
+                    Sort::Updated => (&self.by_updated, false),
+                    Sort::UpdatedDesc => (&self.by_updated, true),
+                    Sort::Shortcut => (&self.by_shortcut, false),
+                };
+                let (known, rest) = order.ids.split_at(order.known);
+                let known: Box<dyn Iterator<Item = &u32>> = if descending {
+                    Box::new(known.iter().rev())
+                } else {
+                    Box::new(known.iter())
+                };
+                known
+                    .chain(rest)
+                    .map(|&i| i as usize)
+                    .filter(|&i| keep(i))
+                    .filter(|&i| query.is_none_or(|q| q.score_text(&self.texts[i]).is_some()))
+                    .collect()
+            }
+        }
+    }
+
+    /// Each category of the configuration, with its label and counts.
+    pub fn categories(&self) -> Vec<(&str, &str, Count)> {
+        let mut counts: BTreeMap<&str, Count> = BTreeMap::new();
+        for r in self.responses() {
+            counts.entry(&r.category).or_default().add(r);
+        }
+        self.library
+            .config
+            .categories
+            .iter()
+            .map(|(id, label)| {
+                (
+                    id.as_str(),
+                    label.as_str(),
+                    counts.get(id.as_str()).copied().unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+
+    /// Every tag in use, lowercase, with counts, by name.
+    pub fn tags(&self) -> Vec<(String, Count)> {
+        let mut counts: BTreeMap<String, Count> = BTreeMap::new();
+        for r in self.responses() {
+            for tag in &r.tags {
+                counts.entry(tag.to_lowercase()).or_default().add(r);
+            }
+        }
+        counts.into_iter().collect()
+    }
+
+    /// How many responses use each placeholder, by name.
+    pub fn placeholder_counts(&self) -> BTreeMap<&str, Count> {
+        let mut counts: BTreeMap<&str, Count> = BTreeMap::new();
+        for r in self.responses() {
+            for name in r.placeholder_names() {
+                counts.entry(name).or_default().add(r);
+            }
+        }
+        counts
+    }
+}
+
+/// All null outside git, and for a file not committed yet.
+fn provenance_of(history: Option<&History>, path: &str) -> Provenance {
+    history.map_or_else(Provenance::default, |h| h.provenance(path))
+}
+
+fn matches(r: &Response, f: &Filter) -> bool {
+    f.active.is_none_or(|a| r.active == a)
+        && f.category.as_ref().is_none_or(|c| &r.category == c)
+        && f.visibility.is_none_or(|v| r.visibility == v)
+        && f.owner.as_ref().is_none_or(|o| {
+            r.owner
+                .as_ref()
+                .is_some_and(|ro| ro.eq_ignore_ascii_case(o))
+        })
+        && f.department
+            .as_ref()
+            .is_none_or(|d| r.department.as_ref() == Some(d))
+        && f.locale.as_ref().is_none_or(|l| {
+            r.locale.eq_ignore_ascii_case(l)
+                || r.variants.iter().any(|v| v.locale.eq_ignore_ascii_case(l))
+        })
+}
+
+/// Now, RFC 3339 UTC to the second: `2025-01-15T08:30:00Z`.
+pub fn now() -> String {
+    let now = jiff::Timestamp::now();
+    jiff::Timestamp::from_second(now.as_second())
+        .unwrap_or(now)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn now_is_rfc3339_utc_to_the_second() {
+        let t = now();
+        assert_eq!(t.len(), 20, "{t}");
+        assert!(t.ends_with('Z') && t.as_bytes()[10] == b'T', "{t}");
+    }
+}

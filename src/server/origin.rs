@@ -1,0 +1,112 @@
+//! Where the served library comes from: the folder on disk, or a git
+//! revision (`--rev`), and its git history when it lives in a repository.
+//! Every load goes through `Library::load`, as `check`'s does.
+
+use crate::disk::DiskSource;
+use crate::history::{History, HistoryCache, Repository};
+use crate::library::Library;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// A library as loaded, with its history when it is in git.
+pub struct Loaded {
+    pub library: Library,
+    pub history: Option<History>,
+}
+
+/// gix's repository handle cannot cross threads here (its `parallel`
+/// feature is off), so each load opens the repository again: that costs
+/// about a millisecond.
+pub struct Origin {
+    root: PathBuf,
+    rev: Option<String>,
+    in_git: bool,
+    /// What earlier loads learned of the commits: a reload pays only for
+    /// commits it has not seen.
+    cache: Mutex<HistoryCache>,
+}
+
+impl Origin {
+    /// The library in `root`, as it is on disk or at `rev`.
+    pub fn open(root: &Path, rev: Option<&str>) -> Result<Origin, String> {
+        let repository = match Repository::discover(root) {
+            Ok(repository) => repository,
+            Err(e) if rev.is_some() => return Err(e.to_string()),
+            Err(e) => {
+                super::conn::warn(&format!("no created and updated dates: {e}"));
+                None
+            }
+        };
+        if rev.is_some() && repository.is_none() {
+            return Err(format!(
+                "the library {} is not in a git repository, so it has no revision to read",
+                root.display()
+            ));
+        }
+        Ok(Origin {
+            root: root.to_path_buf(),
+            rev: rev.map(str::to_string),
+            in_git: repository.is_some(),
+            cache: Mutex::new(HistoryCache::new()),
+        })
+    }
+
+    /// The folder to watch for changes; `None` for a git revision, which
+    /// never changes.
+    pub fn folder(&self) -> Option<&Path> {
+        self.rev.is_none().then_some(self.root.as_path())
+    }
+
+    /// The repository, opened anew; `None` outside git.
+    fn repository(&self) -> Option<Repository> {
+        if !self.in_git {
+            return None;
+        }
+        Repository::discover(&self.root).ok().flatten()
+    }
+
+    /// Reads the library and its history afresh.
+    pub fn load(&self) -> Result<Loaded, String> {
+        let repository = self.repository();
+        let library = match (&self.rev, &repository) {
+            (Some(rev), Some(repository)) => {
+                let source = repository.source_at(rev).map_err(|e| e.to_string())?;
+                Library::load(&source)
+            }
+            _ => {
+                let source = DiskSource::new(&self.root).map_err(|e| {
+                    format!(
+                        "cannot open the library folder {}: {e}",
+                        self.root.display()
+                    )
+                })?;
+                Library::load(&source)
+            }
+        };
+        let history = repository.as_ref().and_then(|repository| {
+            let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+            match repository.history_with(self.rev.as_deref(), &mut cache) {
+                Ok(history) => Some(history),
+                Err(e) => {
+                    super::conn::warn(&format!("no created and updated dates: {e}"));
+                    None
+                }
+            }
+        });
+        Ok(Loaded { library, history })
+    }
+
+    /// The commit `HEAD` names now, to notice commits, checkouts and pulls
+    /// (they change dates and authors without touching the library's files).
+    pub fn head(&self) -> Option<String> {
+        match &self.rev {
+            None => self.repository()?.resolve("HEAD").ok(),
+            Some(_) => None,
+        }
+    }
+
+    /// The full commit id of a revision (`main`, `v2`, `a1b2c3`).
+    pub fn resolve(&self, rev: &str) -> Option<String> {
+        self.repository()?.resolve(rev).ok()
+    }
+}
