@@ -105,6 +105,18 @@ impl Source for DiskSource {
             };
             let relative = relative.replace(std::path::MAIN_SEPARATOR, "/");
             let kind = entry.file_type();
+            // A link to a folder is never walked (its files would leave the
+            // library or be read twice), but it must not be silence either:
+            // the responses behind it would vanish without a word.
+            if kind.is_symlink()
+                && source::is_walked_dir(&relative)
+                && fs::metadata(entry.path()).is_ok_and(|m| m.is_dir())
+            {
+                listing
+                    .problems
+                    .push(self.folder_link_problem(entry.path(), relative));
+                continue;
+            }
             let snippet = source::is_snippet_path(&relative);
             if kind.is_dir() || !(snippet || source::is_response_path(&relative)) {
                 continue;
@@ -177,6 +189,27 @@ impl DiskSource {
             .unwrap_or(path)
             .to_string_lossy()
             .replace(std::path::MAIN_SEPARATOR, "/")
+    }
+
+    /// The problem of a link to a folder: an error when it leads outside
+    /// the library, a warning when its files are read at their own place.
+    fn folder_link_problem(&self, link: &Path, relative: String) -> Problem {
+        let inside = fs::canonicalize(link).is_ok_and(|t| t.starts_with(&self.canonical_root));
+        if inside {
+            Problem::warning(
+                "symlink-folder",
+                relative,
+                "this link to a folder in the library is not followed; its files are read where they are",
+            )
+            .with_hint("remove the link")
+        } else {
+            Problem::error(
+                "symlink-outside",
+                relative,
+                "this link leads to a folder outside the library, so its files are not read",
+            )
+            .with_hint("copy the files into the library instead of linking to their folder")
+        }
     }
 
     /// A link is read only when it leads to a regular file inside the

@@ -25,6 +25,10 @@ pub const FIELDS: &[&str] = &[
     "id",
 ];
 
+/// The YAML node budget of one front matter: twelve fields and their tags
+/// need a few dozen; a thousand leaves room and keeps hostile files fast.
+pub const MAX_NODES: usize = 1_000;
+
 /// Front matter as written; spans are byte ranges of the whole file.
 #[derive(Debug, Default)]
 pub struct FrontMatter {
@@ -142,12 +146,18 @@ pub fn parse(text: &str) -> (Option<Document<'_>>, Vec<Finding>) {
         f
     };
     let body_offset = closing.end;
-    let mut front: FrontMatter = match yaml::parse(yaml_text) {
+    let mut front: FrontMatter = match yaml::parse_within(yaml_text, MAX_NODES) {
         Ok(front) => front,
+        Err(e) if e.kind == yaml::ErrorKind::TooComplex => {
+            // Reading the keys alone would meet the same budget: twice the
+            // time for the same answer.
+            findings.push(shift(yaml_finding(&e, yaml_text, "front matter")));
+            return (None, findings);
+        }
         Err(e) => {
             // Read the keys alone: to report every unknown key, and to name
             // the field whose value has the wrong type.
-            let keys: Keys = match yaml::parse(yaml_text) {
+            let keys: Keys = match yaml::parse_within(yaml_text, MAX_NODES) {
                 Ok(keys) => keys,
                 Err(e) => {
                     findings.push(shift(yaml_finding(&e, yaml_text, "front matter")));
@@ -228,6 +238,8 @@ pub(crate) fn yaml_finding(e: &yaml::Error, text: &str, what: &str) -> Finding {
                 "YAML anchors or aliases (`&name`, `*name`)"
             } else if e.message.contains("erge") {
                 "a YAML merge key (`<<`)"
+            } else if e.message.contains("Nodes") {
+                "too many values"
             } else {
                 "values nested too deep"
             };
@@ -321,6 +333,25 @@ mod tests {
         assert_eq!(findings[0].code, "wrong-type");
         assert_eq!(findings[0].message, "`tags` must be a list of words");
         assert_eq!(findings[0].span.start, text.find("hours").unwrap());
+    }
+
+    /// Regression: 100,000 keys took 2 s in a debug build (the budget was
+    /// 10,000 nodes and was met twice: the fields, then the keys alone).
+    #[test]
+    fn a_hundred_thousand_keys_are_too_complex_and_fast() {
+        let keys: String = (0..100_000).map(|n| format!("k{n}: 1\n")).collect();
+        let text = format!("---\ntitle: a\n{keys}---\nx");
+        let started = std::time::Instant::now();
+        let (doc, findings) = parse(&text);
+        // A hang guard: under a loaded test run the load takes 0.2–0.6 s.
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        assert!(doc.is_none());
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].code, "yaml-too-complex");
+        assert_eq!(
+            findings[0].message,
+            "the front matter uses too many values, which Cannery does not read"
+        );
     }
 
     #[test]
