@@ -12,6 +12,8 @@ use std::collections::HashMap;
 
 const SIGNATURE: usize = 64;
 const SHINGLE: usize = 2;
+/// Above this many bodies in one bucket, only neighbours are compared.
+const CROWDED: usize = 32;
 
 /// Two bodies at least as alike as the threshold: indexes into the input,
 /// the first lower, and their similarity in 0..=1.
@@ -43,6 +45,13 @@ pub fn find(bodies: &[&str], threshold: f64) -> Vec<Pair> {
             buckets.entry(key).or_default().push(i);
         }
         for members in buckets.values().filter(|m| m.len() > 1) {
+            if members.len() > CROWDED {
+                // Many short bodies sharing one phrase land together; every
+                // pair would be quadratic. Neighbours in the bucket still
+                // catch a run of true duplicates, one after the other.
+                candidates.extend(members.windows(2).map(|w| (w[0], w[1])));
+                continue;
+            }
             for (n, &a) in members.iter().enumerate() {
                 for &b in &members[n + 1..] {
                     candidates.push((a, b));
