@@ -60,7 +60,7 @@ fn compare(dir: &Path, all_export: bool) {
             assert!(answer.header("etag").is_some());
             exported += 1;
         } else {
-            assert_eq!(answer.status, 422, "{target}: {}", answer.body);
+            assert_eq!(answer.status, 409, "{target}: {}", answer.body);
             assert!(
                 answer.body.contains("cannery check --target"),
                 "{}",

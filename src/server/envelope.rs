@@ -159,7 +159,7 @@ fn code_of(status: u16) -> &'static str {
         405 => "method_not_allowed",
         413 => "payload_too_large",
         414 => "uri_too_long",
-        422 => "export_refused",
+        409 => "export_refused",
         503 => "unavailable",
         _ => "internal_error",
     }

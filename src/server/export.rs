@@ -38,7 +38,7 @@ pub fn export(index: &Index, target: &str, req: &Request) -> Result<Answer, Answ
                 .map(|p| format!(": {} ({})", p.message, p.file))
                 .unwrap_or_default();
             Err(Answer::error(
-                422,
+                409,
                 format!(
                     "the export to {} is refused by {} problem(s){first}; `cannery check --target {}` lists them all",
                     found.product(),

@@ -213,7 +213,7 @@ fn document() -> Value {
             "400": error("A parameter is not understood"),
             "401": error("A token is required and the request did not carry it"),
             "404": error("There is no such export target"),
-            "422": error("The library breaks the target's limits, or has errors: nothing is exported"),
+            "409": error("The library breaks the target's limits, or has errors: nothing is exported"),
         },
     }}));
     paths.insert(
