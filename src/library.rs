@@ -375,14 +375,14 @@ fn check_unique(
     responses: Vec<Response>,
     problems: &mut Vec<Problem>,
 ) -> Vec<Response> {
-    let mut ids: HashMap<String, String> = HashMap::new();
-    let mut titles: HashMap<String, String> = HashMap::new();
-    let mut shortcuts: HashMap<String, String> = HashMap::new();
-    let mut kept = Vec::with_capacity(responses.len());
-    for r in responses {
-        let mut clash = None;
-        if let Some(first) = ids.get(&r.id) {
-            clash = Some((
+    let mut keep = vec![true; responses.len()];
+    let mut ids: HashMap<&str, &str> = HashMap::with_capacity(responses.len());
+    let mut titles: HashMap<String, &str> = HashMap::with_capacity(responses.len());
+    let mut shortcuts: HashMap<&str, &str> = HashMap::with_capacity(responses.len());
+    for (r, keep) in responses.iter().zip(&mut keep) {
+        let title = r.title.to_lowercase();
+        let clash = if let Some(first) = ids.get(r.id.as_str()) {
+            Some((
                 Problem::error(
                     "duplicate-id",
                     &r.path,
@@ -390,9 +390,9 @@ fn check_unique(
                 )
                 .with_hint("rename one of the files, or give one of them another `id:`"),
                 "id",
-            ));
-        } else if let Some(first) = titles.get(&r.title.to_lowercase()) {
-            clash = Some((
+            ))
+        } else if let Some(first) = titles.get(&title) {
+            Some((
                 Problem::error(
                     "duplicate-title",
                     &r.path,
@@ -400,13 +400,13 @@ fn check_unique(
                 )
                 .with_hint("titles must be unique (ignoring case): make this one more specific"),
                 "title",
-            ));
+            ))
         } else if let Some((shortcut, first)) = r
             .shortcut
-            .as_ref()
+            .as_deref()
             .and_then(|s| Some((s, shortcuts.get(s)?)))
         {
-            clash = Some((
+            Some((
                 Problem::error(
                     "duplicate-shortcut",
                     &r.path,
@@ -414,20 +414,29 @@ fn check_unique(
                 )
                 .with_hint("shortcuts must be unique: choose another one"),
                 "shortcut",
-            ));
-        }
+            ))
+        } else {
+            None
+        };
         if let Some((problem, field)) = clash {
             problems.push(locate_field(source, problem, field));
+            *keep = false;
             continue;
         }
-        ids.insert(r.id.clone(), r.path.clone());
-        titles.insert(r.title.to_lowercase(), r.path.clone());
+        ids.insert(&r.id, &r.path);
+        titles.insert(title, &r.path);
         if let Some(s) = &r.shortcut {
-            shortcuts.insert(s.clone(), r.path.clone());
+            shortcuts.insert(s, &r.path);
         }
-        kept.push(r);
     }
-    kept.sort_by(|a, b| a.id.cmp(&b.id));
+    drop((ids, titles, shortcuts));
+    let mut kept: Vec<Response> = responses
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(r, keep)| keep.then_some(r))
+        .collect();
+    // Ids are unique by now.
+    kept.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     kept
 }
 

@@ -8,7 +8,6 @@
 //! the library, not with the number of pairs.
 
 use rayon::prelude::*;
-use std::collections::HashMap;
 
 const SIGNATURE: usize = 64;
 const SHINGLE: usize = 2;
@@ -34,32 +33,36 @@ pub fn find(bodies: &[&str], threshold: f64) -> Vec<Pair> {
     let signatures: Vec<[u64; SIGNATURE]> = sets.par_iter().map(|s| signature(s)).collect();
     let rows = rows_for(threshold);
     let bands = SIGNATURE / rows;
-    let mut candidates: Vec<(usize, usize)> = Vec::new();
-    for band in 0..bands {
-        let mut buckets: HashMap<u64, Vec<usize>> = HashMap::with_capacity(bodies.len());
-        for (i, sig) in signatures.iter().enumerate() {
-            if sets[i].is_empty() {
-                continue;
-            }
-            let key = fold(&sig[band * rows..(band + 1) * rows]);
-            buckets.entry(key).or_default().push(i);
-        }
-        for members in buckets.values().filter(|m| m.len() > 1) {
-            if members.len() > CROWDED {
-                // Many short bodies sharing one phrase land together; every
-                // pair would be quadratic. Neighbours in the bucket still
-                // catch a run of true duplicates, one after the other.
-                candidates.extend(members.windows(2).map(|w| (w[0], w[1])));
-                continue;
-            }
-            for (n, &a) in members.iter().enumerate() {
-                for &b in &members[n + 1..] {
-                    candidates.push((a, b));
+    // Each band groups bodies whose rows of the signature are equal: a sort
+    // of (key, body) per band, bands in parallel, no map of small vectors.
+    let mut candidates: Vec<(usize, usize)> = (0..bands)
+        .into_par_iter()
+        .flat_map_iter(|band| {
+            let mut keys: Vec<(u64, usize)> = signatures
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| !sets[i].is_empty())
+                .map(|(i, sig)| (fold(&sig[band * rows..(band + 1) * rows]), i))
+                .collect();
+            keys.sort_unstable();
+            let mut found = Vec::new();
+            for bucket in keys.chunk_by(|a, b| a.0 == b.0).filter(|b| b.len() > 1) {
+                if bucket.len() > CROWDED {
+                    // Many short bodies sharing one phrase land together;
+                    // every pair would be quadratic. Neighbours in the
+                    // bucket still catch a run of true duplicates, one
+                    // after the other.
+                    found.extend(bucket.windows(2).map(|w| (w[0].1, w[1].1)));
+                    continue;
+                }
+                for (n, &(_, a)) in bucket.iter().enumerate() {
+                    found.extend(bucket[n + 1..].iter().map(|&(_, b)| (a, b)));
                 }
             }
-        }
-    }
-    candidates.sort_unstable();
+            found
+        })
+        .collect();
+    candidates.par_sort_unstable();
     candidates.dedup();
     let mut pairs: Vec<Pair> = candidates
         .par_iter()

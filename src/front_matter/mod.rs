@@ -9,6 +9,8 @@ use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 use std::fmt;
 
+mod plain;
+
 /// The front matter fields a response may set.
 pub const FIELDS: &[&str] = &[
     "title",
@@ -146,7 +148,11 @@ pub fn parse(text: &str) -> (Option<Document<'_>>, Vec<Finding>) {
         f
     };
     let body_offset = closing.end;
-    let mut front: FrontMatter = match yaml::parse_within(yaml_text, MAX_NODES) {
+    let parsed = match plain::read(yaml_text) {
+        Some(front) => Ok(front),
+        None => yaml::parse_within(yaml_text, MAX_NODES),
+    };
+    let mut front: FrontMatter = match parsed {
         Ok(front) => front,
         Err(e) if e.kind == yaml::ErrorKind::TooComplex => {
             // Reading the keys alone would meet the same budget: twice the
