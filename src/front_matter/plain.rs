@@ -18,17 +18,21 @@ const MAX_KEYS: usize = 64;
 /// Reads `yaml`, the text between the `---` lines, when it is plain; spans
 /// are byte ranges of `yaml`.
 pub(super) fn read(yaml: &str) -> Option<FrontMatter> {
-    let mut front = FrontMatter::default();
-    let mut seen: Vec<&str> = Vec::new();
+    let mut lines = Vec::new();
     let mut at = 0;
     for raw in yaml.split_inclusive('\n') {
-        let start = at;
-        at += raw.len();
         let line = raw.strip_suffix('\n').unwrap_or(raw);
         let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.bytes().all(|b| b == b' ') {
-            continue;
+        if !line.bytes().all(|b| b == b' ') {
+            lines.push((at, line));
         }
+        at += raw.len();
+    }
+    let mut front = FrontMatter::default();
+    let mut seen: Vec<&str> = Vec::new();
+    let mut next = 0;
+    while let Some(&(start, line)) = lines.get(next) {
+        next += 1;
         let key_len = line
             .bytes()
             .position(|b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))?;
@@ -37,28 +41,33 @@ pub(super) fn read(yaml: &str) -> Option<FrontMatter> {
             return None;
         }
         let key = &line[..key_len];
-        if is_word(key) {
+        if is_word(key) || seen.contains(&key) || seen.len() == MAX_KEYS {
             return None;
         }
+        seen.push(key);
+        let key_span = start..start + key_len;
         let after = line[key_len..].strip_prefix(':')?;
+        if after.bytes().all(|b| b == b' ') {
+            // `tags:` and a `- item` line per tag.
+            let (items, used) = block_list(&lines[next..])?;
+            next += used;
+            match key {
+                "tags" => front.tags = Some(items),
+                _ if FIELDS.contains(&key) => return None,
+                _ => front.unknown.push(Field {
+                    value: key.to_string(),
+                    span: key_span,
+                }),
+            }
+            continue;
+        }
         let gap = after.bytes().take_while(|&b| b == b' ').count();
         if gap == 0 {
             return None;
         }
         let value = after[gap..].trim_end_matches(' ');
-        if value.is_empty() || seen.contains(&key) || seen.len() == MAX_KEYS {
-            return None;
-        }
-        seen.push(key);
-        let key_span = start..start + key_len;
         let value_start = start + key_len + 1 + gap;
         let span = value_start..value_start + value.len();
-        let text = || {
-            is_plain(value, false).then(|| Field {
-                value: value.to_string(),
-                span: span.clone(),
-            })
-        };
         let slot = match key {
             "title" => &mut front.title,
             "shortcut" => &mut front.shortcut,
@@ -80,15 +89,15 @@ pub(super) fn read(yaml: &str) -> Option<FrontMatter> {
                 continue;
             }
             "tags" => {
-                front.tags = Some(list(value, value_start)?);
+                front.tags = Some(flow_list(value, value_start)?);
                 continue;
             }
             _ => {
                 debug_assert!(!FIELDS.contains(&key));
                 // Its value is never read, but the parser must find it
                 // well formed for both paths to agree.
-                if !is_plain(value, false) {
-                    list(value, value_start)?;
+                if text(value).is_none() {
+                    flow_list(value, value_start)?;
                 }
                 front.unknown.push(Field {
                     value: key.to_string(),
@@ -97,13 +106,72 @@ pub(super) fn read(yaml: &str) -> Option<FrontMatter> {
                 continue;
             }
         };
-        *slot = Some(text()?);
+        *slot = Some(Field {
+            value: text(value)?.to_string(),
+            span,
+        });
     }
     Some(front)
 }
 
+/// A value that is text: plain, or in quotes with nothing to unescape.
+fn text(value: &str) -> Option<&str> {
+    let quoted = |q: char| {
+        let inner = value.strip_prefix(q)?.strip_suffix(q)?;
+        let clean = !inner.contains([q, '\\']) && !inner.chars().any(is_special);
+        clean.then_some(inner)
+    };
+    if is_plain(value, false) {
+        Some(value)
+    } else {
+        quoted('"').or_else(|| quoted('\''))
+    }
+}
+
+/// The `- item` lines after `key:`, all at one indentation; `None` when
+/// there are none or they are not plain.
+fn block_list(lines: &[(usize, &str)]) -> Option<(Field<Vec<Field<String>>>, usize)> {
+    let indent = |line: &str| line.bytes().take_while(|&b| b == b' ').count();
+    let &(first_start, first) = lines.first()?;
+    let depth = indent(first);
+    if depth == 0 {
+        // The parser places such a list elsewhere; leave it to the parser.
+        return None;
+    }
+    let mut items = Vec::new();
+    for &(start, line) in lines {
+        if indent(line) != depth || !line[depth..].starts_with('-') {
+            if indent(line) > 0 {
+                return None;
+            }
+            break;
+        }
+        let rest = &line[depth + 1..];
+        let gap = rest.bytes().take_while(|&b| b == b' ').count();
+        let word = rest[gap..].trim_end_matches(' ');
+        if gap == 0 || !is_plain(word, false) {
+            return None;
+        }
+        let at = start + depth + 1 + gap;
+        items.push(Field {
+            value: word.to_string(),
+            span: at..at + word.len(),
+        });
+    }
+    let used = items.len();
+    // The parser's span of a block list is empty, at its first dash.
+    let at = first_start + depth;
+    (used > 0).then_some((
+        Field {
+            value: items,
+            span: at..at,
+        },
+        used,
+    ))
+}
+
 /// `[a, b c, d]`: plain words between commas, none empty.
-fn list(value: &str, value_start: usize) -> Option<Field<Vec<Field<String>>>> {
+fn flow_list(value: &str, value_start: usize) -> Option<Field<Vec<Field<String>>>> {
     let inner = value.strip_prefix('[')?.strip_suffix(']')?;
     let mut items = Vec::new();
     if !inner.bytes().all(|b| b == b' ') {
@@ -145,17 +213,16 @@ fn is_plain(s: &str, in_list: bool) -> bool {
     if in_list && s.contains([',', '[', ']', '{', '}']) {
         return false;
     }
-    let special = |c: char| {
-        c.is_control()
-            || matches!(
-                c,
-                '\u{FEFF}' | '\u{2028}' | '\u{2029}' | '\u{FFFE}' | '\u{FFFF}'
-            )
-    };
-    if s.chars().any(special) {
-        return false;
-    }
-    !is_word(s)
+    !s.chars().any(is_special) && !is_word(s)
+}
+
+/// Characters YAML reads as line breaks or refuses.
+fn is_special(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{FEFF}' | '\u{2028}' | '\u{2029}' | '\u{FFFE}' | '\u{FFFF}'
+        )
 }
 
 /// Words a YAML schema may read as a boolean or null.
@@ -189,18 +256,34 @@ mod tests {
         let text = "title: Quote request (EU customers)\nshortcut: quote-eu\n\
                     category: sales\ntags: [battery, chat,onboarding ,  x y]\n\
                     active: false\nlocale: pt-BR\nowner: ana@example.com\n\
-                    subject: We've got it, thanks\ncustom_field: [a]\nother: some text\n";
+                    subject: We've got it, thanks\ncustom_field: [a]\nother: some text\n\
+                    description: \"Legal: don't edit\"\nid: 'a/b'\nlist:\n - x\n - y z\n";
         let fast = read(text).expect("plain front matter");
         assert_eq!(fast.tags.as_ref().unwrap().value.len(), 4);
-        assert_eq!(fast.unknown.len(), 2);
+        assert_eq!(fast.unknown.len(), 3);
+        assert_eq!(
+            fast.description.as_ref().unwrap().value,
+            "Legal: don't edit"
+        );
         assert_eq!(parsed(text), Some(format!("{fast:?}")));
+        let block = "title: a\ntags:\n  - battery\n  - chat room\nlocale: en\n";
+        let fast = read(block).expect("a block list");
+        assert_eq!(fast.tags.as_ref().unwrap().value.len(), 2);
+        assert_eq!(parsed(block), Some(format!("{fast:?}")));
     }
 
     #[test]
     fn leaves_everything_else_to_the_parser() {
         for text in [
-            "title: \"quoted\"\n",
-            "title: 'quoted'\n",
+            "title: \"a \\\" quote\"\n",
+            "title: 'it''s'\n",
+            "title: \"a\" b\n",
+            "tags:\n- a\n  - b\n",
+            "tags:\n- a\n",
+            "tags:\n  - a\n   - b\n",
+            "tags:\n  - [a]\n",
+            "tags:\n  -a\n",
+            "title:\n  - a\n",
             "title: a # comment\n",
             "# comment\ntitle: a\n",
             "title: a\n  continued\n",
@@ -265,13 +348,24 @@ mod tests {
             ]),
             0..8,
         );
-        (key, value).prop_map(|(k, v)| format!("{k}: {}\n", v.concat()))
+        let indent = prop::sample::select(vec!["", "  ", " "]);
+        (key, value, indent, any::<bool>()).prop_map(|(k, v, indent, item)| {
+            if item {
+                format!("{indent}- {}\n", v.concat())
+            } else {
+                format!(
+                    "{k}:{}{}\n",
+                    if v.is_empty() { "" } else { " " },
+                    v.concat()
+                )
+            }
+        })
     }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4000))]
         #[test]
-        fn never_disagrees_with_the_parser(lines in prop::collection::vec(line(), 1..5)) {
+        fn never_disagrees_with_the_parser(lines in prop::collection::vec(line(), 1..6)) {
             let text = lines.concat();
             prop_assert!(agrees(&text), "{:?}", text);
         }
