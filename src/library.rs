@@ -31,13 +31,31 @@ pub struct Library {
     pub revision: Option<String>,
 }
 
+/// What a load does besides reading and validating every file.
+#[derive(Clone, Copy, Debug)]
+pub struct LoadOptions<'a> {
+    /// Counts each file read.
+    pub progress: &'a Progress,
+    /// Whether to compare bodies for near-duplicates: a warning for
+    /// authors, which an export (it keeps only errors) does without. It is
+    /// about a tenth of a load's time.
+    pub near_duplicates: bool,
+}
+
 impl Library {
     pub fn load(source: &dyn Source) -> Library {
-        Library::load_with(source, &Progress::hidden())
+        Library::load_with(
+            source,
+            LoadOptions {
+                progress: &Progress::hidden(),
+                near_duplicates: true,
+            },
+        )
     }
 
-    /// [`Library::load`], counting each file read on `progress`.
-    pub fn load_with(source: &dyn Source, progress: &Progress) -> Library {
+    /// [`Library::load`], as `options` say.
+    pub fn load_with(source: &dyn Source, options: LoadOptions) -> Library {
+        let progress = options.progress;
         let listing = source.list();
         let mut problems = listing.problems;
         let config = if listing.has_config {
@@ -93,7 +111,9 @@ impl Library {
             &mut problems,
             progress,
         );
-        problems.extend(near_duplicates(&responses, config.duplicate_threshold));
+        if options.near_duplicates {
+            problems.extend(near_duplicates(&responses, config.duplicate_threshold));
+        }
         progress.finish();
         let snippets = used_by(snippets, &responses);
         problems.sort_by(|a, b| {

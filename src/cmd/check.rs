@@ -2,7 +2,7 @@
 
 use super::{print, Failure, Global, Result};
 use cannery::export;
-use cannery::library::Library;
+use cannery::library::{Library, LoadOptions};
 use cannery::problem::{Problem, Summary};
 use cannery::progress::Progress;
 use cannery::report;
@@ -51,7 +51,10 @@ pub(super) fn once(args: &Args, global: &Global) -> Result<ExitCode> {
         Format::Human => Progress::new(0, "Reading responses"),
         Format::Json | Format::Github => Progress::hidden(),
     };
-    let (root, library) = global.load_with(&progress)?;
+    let (root, library) = global.load_with(LoadOptions {
+        progress: &progress,
+        near_duplicates: true,
+    })?;
     let problems = export_problems(&library, &args.targets)?;
     let (errors, warnings) = export::counts(&problems);
     let summary = Summary {

@@ -4,7 +4,9 @@
 use super::{Failure, Global, Result};
 use cannery::config::TARGETS;
 use cannery::export::{self, Options};
+use cannery::library::LoadOptions;
 use cannery::problem::Summary;
+use cannery::progress::Progress;
 use cannery::report;
 use clap::builder::PossibleValuesParser;
 use clap::Args as ClapArgs;
@@ -27,7 +29,11 @@ pub struct Args {
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
-    let (root, library) = global.load()?;
+    // An export keeps only errors: near-duplicate warnings are for check.
+    let (root, library) = global.load_with(LoadOptions {
+        progress: &Progress::hidden(),
+        near_duplicates: false,
+    })?;
     let target = export::target(&args.to)
         .ok_or_else(|| Failure(format!("the `{}` export is not built yet", args.to)))?;
     // Only Cannery's JSON carries dates and authors; walking git is not

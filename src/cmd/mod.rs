@@ -18,7 +18,7 @@ pub mod show;
 use crate::cli::{Cli, Command};
 use cannery::disk::{self, DiskSource};
 use cannery::history::{GitError, History, Repository};
-use cannery::library::Library;
+use cannery::library::{Library, LoadOptions};
 use cannery::progress::Progress;
 use std::fmt;
 use std::io::Write;
@@ -98,15 +98,18 @@ impl Global {
     /// Loads the library: the one way every command reads it. With
     /// `--rev`, from git objects at that revision.
     pub fn load(&self) -> Result<(PathBuf, Library)> {
-        self.load_with(&Progress::hidden())
+        self.load_with(LoadOptions {
+            progress: &Progress::hidden(),
+            near_duplicates: true,
+        })
     }
 
-    /// [`Global::load`], counting the files read on `progress`.
-    pub fn load_with(&self, progress: &Progress) -> Result<(PathBuf, Library)> {
+    /// [`Global::load`], as `options` say.
+    pub fn load_with(&self, options: LoadOptions) -> Result<(PathBuf, Library)> {
         let root = self.root()?;
         if let Some(rev) = &self.rev {
             let source = repository(&root)?.source_at(rev)?;
-            return Ok((root, Library::load_with(&source, progress)));
+            return Ok((root, Library::load_with(&source, options)));
         }
         let source = DiskSource::new(&root).map_err(|e| {
             Failure(format!(
@@ -114,7 +117,7 @@ impl Global {
                 root.display()
             ))
         })?;
-        Ok((root, Library::load_with(&source, progress)))
+        Ok((root, Library::load_with(&source, options)))
     }
 }
 

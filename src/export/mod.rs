@@ -76,9 +76,7 @@ pub trait Target: Sync {
     fn element(&self, cx: &mut Cx) -> Value;
     /// The whole output. JSON targets write one array.
     fn write(&self, elements: &[Value]) -> Vec<u8> {
-        let mut out = serde_json::to_vec_pretty(elements).unwrap_or_default();
-        out.push(b'\n');
-        out
+        pretty_array(elements)
     }
     /// The elements of an import file: this target's export, or its list
     /// API's answer.
@@ -186,6 +184,43 @@ pub fn export(library: &Library, target: &dyn Target, options: &Options) -> Expo
     }
 }
 
+/// `serde_json::to_vec_pretty(elements)` and a newline, byte for byte, with
+/// the elements written in parallel: on one thread, writing 10,000
+/// elements was a third of an export's time. A pretty element's line
+/// breaks all lie between tokens (strings escape theirs), so indenting it
+/// one level is inserting two spaces after each.
+fn pretty_array(elements: &[Value]) -> Vec<u8> {
+    if elements.is_empty() {
+        return b"[]\n".to_vec();
+    }
+    let parts: Vec<Vec<u8>> = elements
+        .par_iter()
+        .map(|element| {
+            let pretty = serde_json::to_vec_pretty(element).unwrap_or_default();
+            let mut part = Vec::with_capacity(pretty.len() + pretty.len() / 8 + 2);
+            part.extend_from_slice(b"  ");
+            for &b in &pretty {
+                part.push(b);
+                if b == b'\n' {
+                    part.extend_from_slice(b"  ");
+                }
+            }
+            part
+        })
+        .collect();
+    let total: usize = parts.iter().map(|p| p.len() + 2).sum();
+    let mut out = Vec::with_capacity(total + 4);
+    out.extend_from_slice(b"[\n");
+    for (n, part) in parts.iter().enumerate() {
+        if n > 0 {
+            out.extend_from_slice(b",\n");
+        }
+        out.extend_from_slice(part);
+    }
+    out.extend_from_slice(b"\n]\n");
+    out
+}
+
 /// The problems an export to `target` would meet, beyond the library's own:
 /// what `check --target` adds.
 pub fn check(library: &Library, target: &dyn Target, options: &Options) -> Vec<Problem> {
@@ -282,6 +317,23 @@ pub fn counts(problems: &[Problem]) -> (usize, usize) {
 mod tests {
     use super::*;
     use crate::source::{Listing, ReadError, Source};
+
+    #[test]
+    fn a_pretty_array_is_serde_jsons_to_the_byte() {
+        let elements: Vec<Value> = vec![
+            serde_json::json!({"a": 1, "b": [1, 2, {"c": "line\nbreak"}], "d": {}, "e": []}),
+            serde_json::json!("text"),
+            serde_json::json!({"nested": {"deeper": {"x": null, "y": [true, false]}}}),
+        ];
+        for n in 0..=elements.len() {
+            let mut expected = serde_json::to_vec_pretty(&elements[..n]).unwrap();
+            expected.push(b'\n');
+            assert_eq!(
+                String::from_utf8(pretty_array(&elements[..n])).unwrap(),
+                String::from_utf8(expected).unwrap()
+            );
+        }
+    }
 
     struct Files(&'static [(&'static str, &'static str)]);
 
