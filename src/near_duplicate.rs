@@ -31,7 +31,29 @@ pub fn find(bodies: &[&str], threshold: f64) -> Vec<Pair> {
     }
     let sets: Vec<Vec<u64>> = bodies.par_iter().map(|b| shingles(b)).collect();
     let signatures: Vec<[u64; SIGNATURE]> = sets.par_iter().map(|s| signature(s)).collect();
-    let rows = rows_for(threshold);
+    let candidates = candidates(&sets, &signatures, rows_for(threshold));
+    let mut pairs: Vec<Pair> = candidates
+        .par_iter()
+        .filter_map(|&(a, b)| {
+            let similarity = jaccard(&sets[a], &sets[b]);
+            (similarity >= threshold).then_some(Pair {
+                first: a,
+                second: b,
+                similarity,
+            })
+        })
+        .collect();
+    pairs.sort_by_key(|p| (p.second, p.first));
+    pairs
+}
+
+/// The pairs whose signatures agree on every row of at least one band,
+/// sorted and distinct: the only pairs compared exactly.
+fn candidates(
+    sets: &[Vec<u64>],
+    signatures: &[[u64; SIGNATURE]],
+    rows: usize,
+) -> Vec<(usize, usize)> {
     let bands = SIGNATURE / rows;
     // Each band groups bodies whose rows of the signature are equal: a sort
     // of (key, body) per band, bands in parallel, no map of small vectors.
@@ -64,19 +86,7 @@ pub fn find(bodies: &[&str], threshold: f64) -> Vec<Pair> {
         .collect();
     candidates.par_sort_unstable();
     candidates.dedup();
-    let mut pairs: Vec<Pair> = candidates
-        .par_iter()
-        .filter_map(|&(a, b)| {
-            let similarity = jaccard(&sets[a], &sets[b]);
-            (similarity >= threshold).then_some(Pair {
-                first: a,
-                second: b,
-                similarity,
-            })
-        })
-        .collect();
-    pairs.sort_by_key(|p| (p.second, p.first));
-    pairs
+    candidates
 }
 
 /// Rows per band: as many as keep the chance of missing a pair at the
@@ -241,6 +251,29 @@ fn jaccard(a: &[u64], b: &[u64]) -> f64 {
 
 #[cfg(test)]
 mod tests {
+
+    /// Regression: 12,000 short bodies sharing one phrase fell into one
+    /// bucket of every band, and every pair of them was compared: 72
+    /// million comparisons. Neighbours in a crowded bucket are enough.
+    #[test]
+    fn a_crowded_bucket_stays_linear() {
+        let bodies: Vec<String> = (0..12_000)
+            .map(|n| format!("Thanks for your message, we will reply within one day. Ticket {n}."))
+            .collect();
+        let sets: Vec<Vec<u64>> = bodies.iter().map(|b| shingles(b)).collect();
+        let signatures: Vec<_> = sets.iter().map(|s| signature(s)).collect();
+        let rows = rows_for(0.8);
+        let found = candidates(&sets, &signatures, rows);
+        assert!(
+            found.len() >= bodies.len() - 1,
+            "neighbours are still compared"
+        );
+        assert!(
+            found.len() <= bodies.len() * (SIGNATURE / rows),
+            "{} candidate pairs: quadratic",
+            found.len()
+        );
+    }
 
     #[test]
     fn words_split_like_the_unicode_definition() {
