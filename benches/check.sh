@@ -75,6 +75,10 @@ except Exception:
 ' "$1"
 }
 
+cpu_ms() { # mean user + system time of a hyperfine JSON, in milliseconds
+    python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))["results"][0]; print((r["user"] + r["system"]) * 1000)' "$1"
+}
+
 median_ms() {
     python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["results"][0]["median"] * 1000)' "$1"
 }
@@ -145,6 +149,14 @@ for n in "${sizes[@]}"; do
             note[$n]="$errors errors, $warnings warnings, exit $status"
             bench "cannery check" "$results/$n-cannery.json" "${commands[$n,cannery]}" "${ignore[@]}"
             med[$n,cannery]=$(median_ms "$results/$n-cannery.json")
+            # The same library with near-duplicate detection off, to see
+            # what that detection costs (SPEC §7.3).
+            nodup=$work/library-$n-no-duplicates
+            cp -r "$corpus" "$nodup"
+            printf 'duplicates:\n  threshold: 0\n' >> "$nodup/cannery.yaml"
+            commands[$n,nodup]="$(q "$cannery") --library $(q "$nodup") check --format json > /dev/null"
+            bench "cannery check, near-duplicates off" "$results/$n-nodup.json" "${commands[$n,nodup]}" "${ignore[@]}"
+            med[$n,nodup]=$(median_ms "$results/$n-nodup.json")
             /usr/bin/time -v -o "$work/cannery-$n.time" bash -c "${commands[$n,cannery]}" || true
             rss[$n,cannery]=$(max_rss_kb "$work/cannery-$n.time")
         fi
@@ -190,6 +202,30 @@ mib() { python3 -c 'import sys; print("%.1f MiB" % (int(sys.argv[1]) / 1024))' "
             "$([[ -n "$c" ]] && ratio "${med[$n,hugo]}" "$c" || echo "n/a")"
     done
     echo
+    echo "CPU time (user + system, mean of the same runs): what each tool asked of the machine, less sensitive to other work on it than wall time."
+    echo
+    echo "| responses | cat | cannery check | hugo | hugo / cannery |"
+    echo "|---:|---:|---:|---:|---:|"
+    for n in "${sizes[@]}"; do
+        if [[ -n "${med[$n,cannery]:-}" ]]; then
+            c=$(cpu_ms "$results/$n-cannery.json")
+            h=$(cpu_ms "$results/$n-hugo.json")
+            printf '| %s | %s | %s | %s | %s |\n' "$(thousands "$n")" "$(fmt_ms "$(cpu_ms "$results/$n-cat.json")")" \
+                "$(fmt_ms "$c")" "$(fmt_ms "$h")" "$(ratio "$h" "$c")"
+        fi
+    done
+    echo
+    echo "What near-duplicate detection costs (SPEC §7.3; the library's \`duplicates: {threshold: 0}\` turns it off):"
+    echo
+    echo "| responses | check, detection off | check, detection on | cost of detection |"
+    echo "|---:|---:|---:|---:|"
+    for n in "${sizes[@]}"; do
+        if [[ -n "${med[$n,nodup]:-}" ]]; then
+            printf '| %s | %s | %s | %s |\n' "$(thousands "$n")" "$(fmt_ms "${med[$n,nodup]}")" "$(fmt_ms "${med[$n,cannery]}")" \
+                "$(python3 -c 'import sys; print("%+.0f%%" % ((float(sys.argv[1]) / float(sys.argv[2]) - 1) * 100))' "${med[$n,cannery]}" "${med[$n,nodup]}")"
+        fi
+    done
+    echo
     echo "Peak memory (maximum resident set size, GNU time):"
     echo
     echo "| responses | cannery check | hugo |"
@@ -222,7 +258,7 @@ mib() { python3 -c 'import sys; print("%.1f MiB" % (int(sys.argv[1]) / 1024))' "
     echo
     echo '```sh'
     for n in "${sizes[@]}"; do
-        for tool in cat cannery hugo; do
+        for tool in cat cannery nodup hugo; do
             if [[ -n "${commands[$n,$tool]:-}" ]]; then
                 echo "hyperfine --warmup $warmup --runs $runs --export-json $n-$tool.json $(shown "${commands[$n,$tool]}")"
             fi
