@@ -258,7 +258,7 @@ fn health_and_by_id_keep_p99_under_100ms_with_256_clients_and_200_slow_loris() {
     let stop = Arc::new(AtomicBool::new(false));
     let loris = slow_loris(&server.addr, stop.clone());
     std::thread::sleep(Duration::from_millis(300));
-    let duration = Duration::from_secs(if stress() { 60 } else { 6 });
+    let duration = Duration::from_secs(if stress() { 60 } else { 4 });
 
     let (mut health, mut by_id, errors) = clients(&server.addr, duration);
     let (rss_first, _) = memory(pid);
@@ -282,7 +282,7 @@ fn health_and_by_id_keep_p99_under_100ms_with_256_clients_and_200_slow_loris() {
         errors.len(),
         &errors[..errors.len().min(10)]
     );
-    assert!(health.len() > 5_000, "only {} requests", health.len());
+    assert!(health.len() > 3_000, "only {} requests", health.len());
     assert!(
         health_p99 < Duration::from_millis(100),
         "health p99 {health_p99:?}"
