@@ -203,6 +203,11 @@ fn load_file(
             ],
         );
     }
+    if let Some(marker) = conflict_marker(text) {
+        // A merge or rebase stopped on this file: say so, rather than the
+        // YAML or Markdown errors its markers would cause.
+        return (None, vec![conflict_problem(path, text, marker)]);
+    }
     let (doc, mut findings) = crate::front_matter::parse(text);
     let response = doc.and_then(|doc| {
         let (response, found) = validate(doc);
@@ -355,6 +360,41 @@ fn used_by(snippets: Snippets, responses: &[Response]) -> Vec<Snippet> {
     list
 }
 
+/// Where git's conflict markers begin in `text`: a `<<<<<<<` line
+/// followed by a `=======` line and a `>>>>>>>` line.
+fn conflict_marker(text: &str) -> Option<std::ops::Range<usize>> {
+    let marker = |line: &str, sign: &str| {
+        let line = line.trim_end_matches(['\r', '\n']);
+        line.strip_prefix(sign)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+    };
+    let mut offset = 0;
+    let mut open = None;
+    let mut middle = false;
+    for line in text.split_inclusive('\n') {
+        match open {
+            None if marker(line, "<<<<<<<") => open = Some(offset..offset + 7),
+            Some(_) if marker(line, "=======") => middle = true,
+            Some(_) if middle && marker(line, ">>>>>>>") => return open,
+            _ => {}
+        }
+        offset += line.len();
+    }
+    None
+}
+
+fn conflict_problem(path: &str, text: &str, marker: std::ops::Range<usize>) -> Problem {
+    Problem::error(
+        "conflict-markers",
+        path,
+        "this file holds git's conflict markers: a merge or rebase stopped on it",
+    )
+    .at(text, marker)
+    .with_hint(
+        "keep the lines you want between `<<<<<<<`, `=======` and `>>>>>>>`, delete the three markers, then `git add` the file and continue the merge or rebase",
+    )
+}
+
 fn read_problem(path: &str, e: ReadError) -> Problem {
     match e {
         ReadError::TooLarge(size) => Problem::error(
@@ -371,6 +411,15 @@ fn read_problem(path: &str, e: ReadError) -> Problem {
             format!("the file cannot be read: {reason}"),
         )
         .with_hint("check its permissions (the user running cannery must be able to read it)"),
+        // Read from git (`--rev`), not from disk: permissions are not it.
+        ReadError::Damaged(reason) => Problem::error(
+            "unreadable",
+            path,
+            format!("the file cannot be read from git: {reason}"),
+        )
+        .with_hint(
+            "the repository is damaged: `git fsck` lists its broken objects, and a fresh clone brings them back",
+        ),
     }
 }
 
@@ -506,4 +555,30 @@ fn near_duplicates(responses: &[Response], threshold: f64) -> Vec<Problem> {
             ))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_left_mid_rebase_is_a_conflict_markers_problem() {
+        let text = "---\n<<<<<<< HEAD\ntitle: Bye\n---\nBye now.\n=======\ntitle: Bye from topic\n---\nBye, topic.\n>>>>>>> 1a2b3c4 (Topic)\n";
+        let marker = conflict_marker(text).unwrap();
+        assert_eq!(&text[marker.clone()], "<<<<<<<");
+        let problem = conflict_problem("closing/bye.md", text, marker);
+        assert_eq!(problem.code, "conflict-markers");
+        assert_eq!((problem.line, problem.column), (2, 1));
+        // CRLF files and markers without a label count too.
+        assert!(conflict_marker("<<<<<<<\r\na\r\n=======\r\nb\r\n>>>>>>>\r\n").is_some());
+        // Markdown that only looks like part of one does not.
+        for text in [
+            "Title\n=======\n",
+            "<<<<<<<<< not a marker\n=======\n>>>>>>> x\n",
+            "<<<<<<< a\nno middle\n>>>>>>> b\n",
+            ">>>>>>> b\n=======\n<<<<<<< a\n",
+        ] {
+            assert_eq!(conflict_marker(text), None, "{text:?}");
+        }
+    }
 }

@@ -31,6 +31,8 @@ pub enum ReadError {
     TooLarge(u64),
     /// Anything else, in words (permission denied, vanished since listing…).
     Unreadable(String),
+    /// A git object that cannot be read: the repository is damaged.
+    Damaged(String),
 }
 
 pub trait Source: Sync {

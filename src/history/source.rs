@@ -108,15 +108,12 @@ impl Source for GitSource {
 /// Reads a blob, looking at its header first so that an oversized one is
 /// never inflated.
 fn read_blob(repo: &gix::Repository, id: ObjectId) -> Result<Vec<u8>, ReadError> {
-    let header = repo
-        .find_header(id)
-        .map_err(|e| ReadError::Unreadable(e.to_string()))?;
+    let damaged = |e: &dyn std::fmt::Display| ReadError::Damaged(format!("git object {id}: {e}"));
+    let header = repo.find_header(id).map_err(|e| damaged(&e))?;
     if header.size() > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge(header.size()));
     }
-    let object = repo
-        .find_object(id)
-        .map_err(|e| ReadError::Unreadable(e.to_string()))?;
+    let object = repo.find_object(id).map_err(|e| damaged(&e))?;
     Ok(object.detach().data)
 }
 

@@ -13,7 +13,14 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
-pub const MAX_STREAMS: usize = 32;
+/// A stream is a task and a connection, a few KiB, not a thread: the cap
+/// is there so streams can never take all of [`conn`]'s connections
+/// (1,024), and it is set for a whole support team with the page open.
+/// At 32, the 33rd agent's page was refused with a 503 and showed the
+/// server as not answering (tests/serve_load.rs).
+///
+/// [`conn`]: super::conn
+pub const MAX_STREAMS: usize = 256;
 const HEARTBEAT: Duration = Duration::from_secs(15);
 const LIFETIME: Duration = Duration::from_secs(300);
 

@@ -9,8 +9,11 @@
 //! event without paths, a watcher error — means a full reload.
 //!
 //! A burst is drained before reloading: block on the first event, wait
-//! [`SETTLE`], take the rest. Events that arrive during a reload are taken
-//! by the next turn of the loop, which reloads again.
+//! [`SETTLE`], take the rest, and load in a pause of the changes. A load
+//! during which files changed (an event came, or a file's size, time or
+//! inode moved) is thrown away and done again, and a load that lacks a
+//! file waits [`GRACE`] for it to come back: so a half-done save or
+//! checkout is not served, unless changes never pause for [`MAX_DEFER`].
 
 use super::conn::warn;
 use super::State;
@@ -22,7 +25,22 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// How long a burst of events is left to gather.
 const SETTLE: Duration = Duration::from_millis(50);
+/// How long after a load its files' events are waited for: they travel
+/// from the kernel through notify's thread.
+const CATCH_UP: Duration = Duration::from_millis(10);
+/// How long the changes must pause before a load.
+const QUIET: Duration = Duration::from_millis(10);
+/// How long a deleted file may take to come back before it is gone.
+const GRACE: Duration = Duration::from_millis(500);
+/// [`MAX_DEFER`] for a load that lacks a file the served index has.
+const MAX_DEFER_LOSING: Duration = Duration::from_secs(5);
+/// How long changes that keep coming may hold a reload back: past it, a
+/// library saved to without a pause still shows what was saved. (At 1 s,
+/// 10,000 saves on a busy 2-core machine served 28 list answers out of
+/// 7,854 that mixed two saves.)
+const MAX_DEFER: Duration = Duration::from_secs(3);
 const HEAD_CHECK: Duration = Duration::from_secs(1);
 
 /// How to notice changes.
@@ -85,31 +103,79 @@ type Events = mpsc::Receiver<notify::Result<Event>>;
 
 fn drain(rx: Events, root: &Path, canonical: &Path, state: &Arc<State>) {
     let mut head = state.origin.head();
+    // Changes seen and not yet served, and since when.
+    let mut pending = false;
+    let mut since: Option<Instant> = None;
+    // The library's files as the index being served found them.
+    let mut served = stamp(root);
     loop {
-        let mut relevant = match rx.recv_timeout(HEAD_CHECK) {
-            Ok(first) => matters(&first, root, canonical, state),
-            // A commit, checkout or pull changes dates and authors without
-            // touching the library's files: look at HEAD now and then.
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                let now = state.origin.head();
-                let moved = now != head;
-                head = now;
-                moved
-            }
-            // The watcher was dropped with the server.
-            Err(mpsc::RecvTimeoutError::Disconnected) => return,
-        };
-        std::thread::sleep(SETTLE);
-        while let Ok(more) = rx.try_recv() {
-            relevant = relevant || matters(&more, root, canonical, state);
+        if !pending {
+            pending = match rx.recv_timeout(HEAD_CHECK) {
+                Ok(first) => matters(&first, root, canonical, state),
+                // A commit, checkout or pull changes dates and authors without
+                // touching the library's files: look at HEAD now and then.
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    let now = state.origin.head();
+                    let moved = now != head;
+                    head = now;
+                    moved
+                }
+                // The watcher was dropped with the server.
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            };
         }
-        if !relevant {
+        std::thread::sleep(SETTLE);
+        pending |= take(&rx, root, canonical, state);
+        if !pending {
             continue;
         }
-        let started = Instant::now();
-        match state.origin.load() {
+        let first = *since.get_or_insert_with(Instant::now);
+        // Load in a pause: a save that deletes and writes again, or a
+        // checkout, may be mid-way (its process waiting for a core).
+        if !pause(&rx, first) {
+            return;
+        }
+        // Files that changed while they were being read leave the load
+        // holding half a save: a file deleted and not yet written again,
+        // half of a checkout. Such a load is thrown away: wait for a pause
+        // in the changes and load again. Only when changes have come
+        // without a pause for MAX_DEFER is the last load served as it
+        // stands (and the next turn loads again), so a library written to
+        // without end still shows what was saved. (1,000 rapid saves
+        // served answers with 8 of 10 files, or two saves mixed, before:
+        // tests/serve_faults.rs.)
+        let (loaded, moved, started, files) = loop {
+            let started = Instant::now();
+            let before = stamp(root);
+            let loaded = state.origin.load();
+            std::thread::sleep(CATCH_UP);
+            // Events can come late (notify's thread waits for a core like
+            // any other), and a folder listed while a file is renamed into
+            // it may miss that file: the files' stamps tell either way.
+            let mut moved = take(&rx, root, canonical, state) | (stamp(root) != before);
+            // A file gone may be a save that deletes and writes again, its
+            // process waiting for a core between the two: give it a moment
+            // to come back before serving the library without it, and
+            // hold such a load back longer when changes keep coming.
+            let losing = vanished(&served, &before);
+            if !moved && losing {
+                std::thread::sleep(GRACE);
+                moved = take(&rx, root, canonical, state) | (stamp(root) != before);
+            }
+            let waited = first.elapsed();
+            if !moved || waited >= MAX_DEFER && (!losing || waited >= MAX_DEFER_LOSING) {
+                break (loaded, moved, started, before);
+            }
+            if !pause(&rx, first) {
+                return;
+            }
+        };
+        pending = moved;
+        since = moved.then(Instant::now);
+        match loaded {
             Ok(loaded) => {
                 let index = state.swap(loaded);
+                served = files;
                 head = state.origin.head();
                 // Said even with --quiet: reloads are rare, and worth knowing.
                 let problems = index.library.problems.len();
@@ -125,6 +191,65 @@ fn drain(rx: Events, root: &Path, canonical: &Path, state: &Arc<State>) {
             )),
         }
     }
+}
+
+/// Waits until no event has come for [`QUIET`], or until changes began
+/// [`MAX_DEFER_LOSING`] ago; false when the watcher is gone. The events
+/// taken need no look: a load follows anyway.
+fn pause(rx: &Events, first: Instant) -> bool {
+    while first.elapsed() < MAX_DEFER_LOSING {
+        match rx.recv_timeout(QUIET) {
+            Ok(_) => {}
+            Err(mpsc::RecvTimeoutError::Timeout) => break,
+            Err(mpsc::RecvTimeoutError::Disconnected) => return false,
+        }
+    }
+    true
+}
+
+/// Whether a file of `served` is not in `now`.
+fn vanished(served: &[Stamp], now: &[Stamp]) -> bool {
+    let now: std::collections::HashSet<&str> = now.iter().map(|s| s.0.as_str()).collect();
+    served.iter().any(|s| !now.contains(s.0.as_str()))
+}
+
+type Stamp = (String, u64, Option<std::time::SystemTime>, u64);
+
+/// Each library file's path, size, modification time and inode, listed
+/// as a load lists them: equal before and after a load, no file changed
+/// while the load read it.
+fn stamp(root: &Path) -> Vec<Stamp> {
+    use crate::source::Source;
+    let Ok(disk) = crate::disk::DiskSource::new(root) else {
+        return Vec::new();
+    };
+    let listing = disk.list();
+    let config = listing.has_config.then(|| source::CONFIG_FILE.to_string());
+    listing
+        .files
+        .into_iter()
+        .chain(listing.snippets)
+        .chain(config)
+        .map(|path| {
+            let meta = std::fs::symlink_metadata(root.join(&path)).ok();
+            let size = meta.as_ref().map_or(0, |m| m.len());
+            let modified = meta.as_ref().and_then(|m| m.modified().ok());
+            #[cfg(unix)]
+            let inode = meta.as_ref().map_or(0, std::os::unix::fs::MetadataExt::ino);
+            #[cfg(not(unix))]
+            let inode = 0;
+            (path, size, modified, inode)
+        })
+        .collect()
+}
+
+/// Takes every event waiting; whether any matters.
+fn take(rx: &Events, root: &Path, canonical: &Path, state: &State) -> bool {
+    let mut relevant = false;
+    while let Ok(more) = rx.try_recv() {
+        relevant = relevant || matters(&more, root, canonical, state);
+    }
+    relevant
 }
 
 fn matters(event: &notify::Result<Event>, root: &Path, canonical: &Path, state: &State) -> bool {

@@ -88,13 +88,21 @@ impl Server {
             .args(["serve", "--addr", "127.0.0.1:0"])
             .args(args)
             .env_remove("CANNERY_TOKEN")
-            .env_remove("CANNERY_LIBRARY")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            .env_remove("CANNERY_LIBRARY");
         for (k, v) in env {
             command.env(k, v);
         }
+        Server::spawn(command)
+    }
+
+    /// Starts `command`, which must run `cannery serve` in the end (it may
+    /// be a wrapper that `exec`s it, so that the process killed on drop is
+    /// the server itself).
+    pub fn spawn(mut command: Command) -> Server {
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         let mut child = command.spawn().expect("start cannery serve");
         let stderr = Arc::new(Mutex::new(String::new()));
         let mut err = child.stderr.take().unwrap();
@@ -142,6 +150,17 @@ impl Server {
 
     pub fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Ends the server at once, as a crash or an out-of-memory kill would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     /// Waits until stderr holds `text`.
