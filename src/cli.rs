@@ -49,6 +49,9 @@ pub enum Command {
     Import(cmd::import::Args),
     /// Serve the library read-only over HTTP, reloading on every change.
     Serve(cmd::serve::Args),
+    /// How often each response was used, from `serve --usage-log`'s log,
+    /// and which ones nobody uses.
+    Usage(cmd::usage::Args),
     /// Start a library: cannery.yaml, an example response, a README for
     /// authors, a pre-commit hook and a CI workflow.
     Init(cmd::init::Args),

@@ -21,6 +21,7 @@ pub mod server;
 pub mod snippet;
 pub mod source;
 pub mod suggest;
+pub mod usage;
 pub mod validate;
 pub mod variant;
 pub mod yaml;

@@ -313,7 +313,7 @@ fn kill_9_during_usage_log_writes_loses_nothing_acknowledged() {
             total_acked[i] += acked;
         }
         let text = std::fs::read_to_string(&log).unwrap();
-        let (uses, warnings) = cannery::server::usage::read(&text);
+        let (uses, warnings) = cannery::usage::read(&text);
         eprintln!(
             "round {round}: {} lines, {} uses acknowledged so far, {} warnings",
             text.lines().count(),

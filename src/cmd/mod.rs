@@ -14,6 +14,7 @@ pub mod man;
 pub mod new;
 pub mod serve;
 pub mod show;
+pub mod usage;
 
 use crate::cli::{Cli, Command};
 use cannery::disk::{self, DiskSource};
@@ -74,6 +75,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export(args) => export::run(args, &global),
         Command::Import(args) => import::run(args, &global),
         Command::Serve(args) => serve::run(args, &global),
+        Command::Usage(args) => usage::run(args, &global),
         Command::Init(args) => init::run(args, &global),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),

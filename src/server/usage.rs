@@ -1,63 +1,14 @@
-//! The usage log (`serve --usage-log FILE`): one JSON line per use,
-//! `{"id", "at", "agent"?}`, appended and written out line by line, kept
-//! outside the library. `cannery usage` reads the same file with [`read`].
+//! Writing the usage log (`serve --usage-log FILE`): one JSON line per
+//! use, appended and written out line by line, kept outside the library.
+//! Reading it is [`crate::usage`]'s, shared with `cannery usage`.
 
 use crate::object::Usage;
-use serde::{Deserialize, Serialize};
+use crate::usage::{count, read, Use};
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::Mutex;
-
-/// One line of the log.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Use {
-    pub id: String,
-    /// RFC 3339 UTC, to the second.
-    pub at: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent: Option<String>,
-}
-
-/// Reads a log's text. A line that is not a use is skipped with a warning;
-/// a last line without its newline is a write cut short by a crash.
-pub fn read(text: &str) -> (Vec<Use>, Vec<String>) {
-    let mut uses = Vec::new();
-    let mut warnings = Vec::new();
-    let torn = !text.is_empty() && !text.ends_with('\n');
-    let lines: Vec<&str> = text.lines().collect();
-    for (n, line) in lines.iter().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<Use>(line) {
-            Ok(u) => uses.push(u),
-            Err(_) if torn && n + 1 == lines.len() => warnings.push(format!(
-                "line {} of the usage log was cut short (the server stopped while writing it); it is skipped",
-                n + 1
-            )),
-            Err(e) => warnings.push(format!(
-                "line {} of the usage log is not a use ({e}); it is skipped",
-                n + 1
-            )),
-        }
-    }
-    (uses, warnings)
-}
-
-/// Use counts per response id.
-pub fn count(uses: &[Use]) -> HashMap<String, Usage> {
-    let mut counts: HashMap<String, Usage> = HashMap::new();
-    for u in uses {
-        let usage = counts.entry(u.id.clone()).or_default();
-        usage.usage_count += 1;
-        if usage.last_used_at.as_ref().is_none_or(|last| *last < u.at) {
-            usage.last_used_at = Some(u.at.clone());
-        }
-    }
-    counts
-}
 
 /// The open log, with the counts read from it at start and kept since.
 pub struct UsageLog {
