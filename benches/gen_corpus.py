@@ -15,7 +15,9 @@ COMMITS commits: the first commits add the responses in batches, the rest
 edit bodies and titles, rename and move files, delete some and create new
 ones, 1-5 file changes per commit, so that about N responses exist at the
 end. Dates are fixed and increase with every commit; a handful of authors
-take turns. The working tree is checked out at the last commit.
+take turns. The working tree is checked out at the last commit, and the
+objects are repacked (`git repack -a -d -f`), as fast-import's manual
+recommends, so that they are laid out like those of a clone.
 
 Every response follows the library rules (front matter fields and their
 limits, unique titles and shortcuts, known placeholders, Markdown without
@@ -846,6 +848,14 @@ def write_history(out, n, commits, seed):
     if proc.wait() != 0:
         sys.exit("git fast-import failed")
     subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=out, check=True, env=env)
+    # fast-import stores each tree as a delta against its previous version,
+    # so the newest trees sit at the end of chains 50 deep; its manual
+    # recommends `git repack -a -d` afterwards, and every clone or `git gc`
+    # gets packs laid out the other way (the newest whole, older ones as
+    # deltas). -f recomputes the deltas, so the repository is like one a
+    # user has. One thread keeps the result the same on every machine.
+    subprocess.run(["git", "-c", "pack.threads=1", "repack", "-q", "-a", "-d", "-f"],
+                   cwd=out, check=True, env=env)
     return len(live)
 
 

@@ -322,3 +322,125 @@ fn list_json_carries_created_and_updated_from_git() {
     assert_eq!(listed[0]["created_at"], serde_json::Value::Null);
     assert_eq!(listed[0]["revision"], serde_json::Value::Null);
 }
+
+/// Three responses at `v1`: `support/hours` includes `signature`, which
+/// includes `legal/footer`; `billing/refund` includes `legal/footer`
+/// itself; `support/plain` includes nothing and `support/hello` includes
+/// `greeting`. Then one commit that changes `legal/footer` alone.
+fn snippet_sample() -> Repo {
+    let mut repo = Repo::new();
+    let with = |title: &str, include: &str| format!("{}\n{include}\n", response(title));
+    repo.write(
+        "library/_snippets/legal/footer.md",
+        "Acme Inc., 1 Main Street, Springfield.\n",
+    );
+    repo.write(
+        "library/_snippets/signature.md",
+        "---\ndescription: How we sign off\n---\nKind regards,\nthe support team\n\n{{> legal/footer }}\n",
+    );
+    repo.write("library/_snippets/greeting.md", "Hello there!\n");
+    repo.write(
+        "library/support/hours.md",
+        &with("Business hours", "{{> signature }}"),
+    );
+    repo.write(
+        "library/billing/refund.md",
+        &with("Refunds", "{{> legal/footer }}"),
+    );
+    repo.write("library/support/plain.md", &response("Plain"));
+    repo.write(
+        "library/support/hello.md",
+        &with("Hello", "{{> greeting }}"),
+    );
+    repo.commit(JANE, "Add responses and snippets");
+    repo.git(&["tag", "v1"]);
+    repo.write(
+        "library/_snippets/legal/footer.md",
+        "Acme Inc., 2 Harbour Road, Shelbyville.\n",
+    );
+    repo.commit(OMAR, "We moved");
+    repo
+}
+
+#[test]
+fn diff_shows_the_responses_a_changed_snippet_renders_differently() {
+    let repo = snippet_sample();
+    let check = cannery(repo.path(), &["--library", "library", "check"]);
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
+
+    let run = cannery(repo.path(), &["diff", "v1", "HEAD"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let md = &run.stdout;
+    assert!(
+        md.starts_with("### Canned responses: 2 changed through snippets\n"),
+        "{md}"
+    );
+    // Directly and through `signature`; the snippet named is the one whose
+    // own text changed.
+    assert!(
+        md.contains(
+            "- Changed through snippet `legal/footer`: `billing/refund`, `support/hours`\n"
+        ),
+        "{md}"
+    );
+    assert!(!md.contains("`signature`"), "{md}");
+    assert!(!md.contains("support/plain"), "{md}");
+    assert!(!md.contains("support/hello"), "{md}");
+    // No table: no response file changed. The snippet's own diff is shown.
+    assert!(!md.contains("| Response |"), "{md}");
+    assert!(md.contains("`_snippets/legal/footer.md`"), "{md}");
+    assert!(
+        md.contains("+Acme Inc., 2 Harbour Road, Shelbyville."),
+        "{md}"
+    );
+
+    let run = cannery(repo.path(), &["diff", "v1", "HEAD", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["changed"], serde_json::json!([]));
+    let snippets = doc["snippets"].as_array().unwrap();
+    assert_eq!(snippets.len(), 1, "{snippets:?}");
+    assert_eq!(snippets[0]["name"], "legal/footer");
+    assert_eq!(snippets[0]["path"], "_snippets/legal/footer.md");
+    let ids: Vec<&str> = snippets[0]["responses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["billing/refund", "support/hours"]);
+    assert_eq!(snippets[0]["responses"][1]["title"], "Business hours");
+}
+
+#[test]
+fn a_response_changed_itself_and_through_a_snippet_is_in_both_lists() {
+    let mut repo = snippet_sample();
+    repo.write(
+        "library/support/hours.md",
+        &format!("{}\n{{{{> signature }}}}\n", response("Opening hours")),
+    );
+    repo.write("library/_snippets/greeting.md", "Hi!\n");
+    repo.commit(JANE, "Retitle hours, shorter greeting");
+
+    let run = cannery(repo.path(), &["diff", "v1", "HEAD"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let md = &run.stdout;
+    assert!(
+        md.starts_with("### Canned responses: 1 changed, 2 changed through snippets\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| changed | `support/hours` Opening hours |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- Changed through snippet `greeting`: `support/hello`\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains(
+            "- Changed through snippet `legal/footer`: `billing/refund`, `support/hours`\n"
+        ),
+        "{md}"
+    );
+}

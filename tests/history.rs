@@ -704,3 +704,96 @@ fn a_revision_before_the_library_existed_is_a_clear_error() {
     assert_eq!(history.events.len(), 1);
     assert_eq!(history.events[0].kind, EventKind::Created);
 }
+
+/// A history long enough for the walk to diff its commits on several
+/// threads (from 256 new commits on), built with `git fast-import`:
+/// creations, edits, renames with and without an edit, moves and
+/// deletions, compared with `git log` whole and when the cache is filled in
+/// two steps.
+#[test]
+fn a_long_history_diffed_on_several_threads_matches_git_log() {
+    let repo = Repo::new();
+    let mut stream = String::new();
+    let mut live: Vec<String> = Vec::new();
+    let mut texts = std::collections::HashMap::new();
+    for n in 1..=400i64 {
+        let when = BASE + n * 3600;
+        stream.push_str(&format!(
+            "commit refs/heads/main\nmark :{n}\n\
+             author Jane Smith <jane@example.com> {when} +0000\n\
+             committer Jane Smith <jane@example.com> {when} +0000\n\
+             data <<EOF\nCommit {n}\nEOF\n"
+        ));
+        if n > 1 {
+            stream.push_str(&format!("from :{}\n", n - 1));
+        }
+        let put = |path: &str,
+                   text: String,
+                   stream: &mut String,
+                   texts: &mut std::collections::HashMap<String, String>| {
+            stream.push_str(&format!("M 100644 inline {path}\ndata <<EOF\n{text}EOF\n"));
+            texts.insert(path.to_string(), text);
+        };
+        let path = format!("topic{}/r{n}.md", n % 5);
+        put(&path, response(&format!("R{n}")), &mut stream, &mut texts);
+        live.push(path);
+        // Never the file this commit created.
+        let pick = |k: i64, live: &Vec<String>| (n * k) as usize % (live.len() - 1).max(1);
+        if n % 3 == 0 && live.len() > 1 {
+            let path = live[pick(7, &live)].clone();
+            let text = format!("{}Edited in commit {n}.\n", texts[&path]);
+            put(&path, text, &mut stream, &mut texts);
+        }
+        if n % 5 == 0 {
+            let old = live.remove(pick(11, &live));
+            let new = format!("moved/{n}-{}", old.replace('/', "-"));
+            if n % 10 == 0 {
+                stream.push_str(&format!("R {old} {new}\n"));
+                texts.insert(new.clone(), texts[&old].clone());
+            } else {
+                stream.push_str(&format!("D {old}\n"));
+                let text = format!("{}Moved in commit {n}.\n", texts[&old]);
+                put(&new, text, &mut stream, &mut texts);
+            }
+            live.push(new);
+        }
+        if n % 7 == 0 {
+            let gone = live.remove(pick(13, &live));
+            stream.push_str(&format!("D {gone}\n"));
+        }
+        stream.push('\n');
+    }
+    let mut child = std::process::Command::new("git")
+        .current_dir(repo.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .args(["fast-import", "--quiet"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stream.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+
+    let git = repo.open("");
+    let history = git.history(None).unwrap();
+    let theirs = git_events(&repo, "", "HEAD");
+    assert!(theirs.iter().any(|e| e.kind == "renamed"));
+    assert!(theirs.iter().any(|e| e.kind == "deleted"));
+    let ours: Vec<Logged> = history.events.iter().map(logged).collect();
+    assert_eq!(ours, theirs);
+
+    // 100 commits first, on one thread; then the 300 newer ones, on several.
+    let mut cache = HistoryCache::new();
+    git.history_with(Some("HEAD~300"), &mut cache).unwrap();
+    assert_eq!(cache.examined(), 100);
+    let stepwise = git.history_with(None, &mut cache).unwrap();
+    assert_eq!(cache.examined(), 400);
+    assert_eq!(stepwise.events, history.events);
+    assert_eq!(stepwise.files, history.files);
+}

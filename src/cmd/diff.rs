@@ -2,7 +2,9 @@
 //! written for the reviewer (Markdown, a PR comment) or a program (JSON).
 
 use super::{print, repository, Global, Result};
-use cannery::history::{compare, Changed, Comparison, FieldChange, GitError, Repository};
+use cannery::history::{
+    compare, Changed, Comparison, FieldChange, GitError, Repository, SnippetChange,
+};
 use cannery::library::Library;
 use clap::{Args as ClapArgs, ValueEnum};
 use serde_json::Value;
@@ -24,7 +26,7 @@ pub struct Args {
 enum Format {
     /// A pull-request comment.
     Markdown,
-    /// One JSON document: {"base", "head", "added", "changed", "renamed", "removed", …}.
+    /// One JSON document: {"base", "head", "added", "changed", "renamed", "removed", "snippets", …}.
     Json,
 }
 
@@ -101,10 +103,18 @@ fn markdown(c: &Comparison, base: &str, head: &str) -> String {
         (c.renamed.len(), "renamed"),
         (c.removed.len(), "removed"),
         (c.broken.len(), "with errors"),
+        (c.only_through_snippets().len(), "changed through snippets"),
     ] {
         if n > 0 {
             counts.push(format!("{n} {what}"));
         }
+    }
+    if counts.is_empty() && !c.snippets.is_empty() {
+        let n = c.snippets.len();
+        counts.push(format!(
+            "{n} snippet{} changed",
+            if n == 1 { "" } else { "s" }
+        ));
     }
     let mut out = String::new();
     if c.is_empty() {
@@ -112,8 +122,16 @@ fn markdown(c: &Comparison, base: &str, head: &str) -> String {
         out.push_str(&format!("No response differs between {base} and {head}.\n"));
     } else {
         out.push_str(&format!("### Canned responses: {}\n\n", counts.join(", ")));
-        out.push_str(&format!("Between {base} and {head}.\n\n"));
-        out.push_str("| | Response | What changed |\n|---|---|---|\n");
+        out.push_str(&format!("Between {base} and {head}.\n"));
+        let rows = [
+            c.added.len(),
+            c.changed.len(),
+            c.renamed.len(),
+            c.removed.len(),
+        ];
+        if rows.iter().sum::<usize>() + c.broken.len() > 0 {
+            out.push_str("\n| | Response | What changed |\n|---|---|---|\n");
+        }
         for r in &c.added {
             row(&mut out, "added", &id_and_title(&r.id, &r.title), "new");
         }
@@ -152,17 +170,29 @@ fn markdown(c: &Comparison, base: &str, head: &str) -> String {
             let response = id_and_title(&r.id, &r.title);
             row(&mut out, "**has errors**", &response, "run `cannery check`");
         }
-        let diffs: Vec<&Changed> = c
+        if !c.snippets.is_empty() {
+            out.push('\n');
+        }
+        for s in &c.snippets {
+            out.push_str(&through_snippet(s));
+        }
+        let diffs: Vec<(&str, &[String])> = c
             .changed
             .iter()
             .chain(&c.renamed)
-            .filter(|r| !r.body_diff.is_empty())
+            .map(|r| (r.id.as_str(), r.body_diff.as_slice()))
+            .chain(
+                c.snippets
+                    .iter()
+                    .map(|s| (s.path.as_str(), s.body_diff.as_slice())),
+            )
+            .filter(|(_, diff)| !diff.is_empty())
             .collect();
         if !diffs.is_empty() {
             out.push_str("\n<details><summary>Body changes</summary>\n\n");
-            for r in diffs {
-                out.push_str(&format!("`{}`\n\n```diff\n", r.id));
-                for line in &r.body_diff {
+            for (what, diff) in diffs {
+                out.push_str(&format!("`{what}`\n\n```diff\n"));
+                for line in diff {
                     out.push_str(&line.replace("```", "`\u{200b}``"));
                     out.push('\n');
                 }
@@ -179,6 +209,34 @@ fn markdown(c: &Comparison, base: &str, head: &str) -> String {
         ));
     }
     out
+}
+
+/// At most this many responses are named on a snippet's line; the rest
+/// are counted (the JSON form lists them all).
+const MAX_NAMED: usize = 10;
+
+/// One line for a changed snippet: the responses whose rendering it changes.
+fn through_snippet(s: &SnippetChange) -> String {
+    if s.responses.is_empty() {
+        return format!(
+            "- Snippet `{}` changed; no response renders differently.\n",
+            s.name
+        );
+    }
+    let mut names: Vec<String> = s
+        .responses
+        .iter()
+        .take(MAX_NAMED)
+        .map(|r| format!("`{}`", r.id))
+        .collect();
+    if s.responses.len() > MAX_NAMED {
+        names.push(format!("and {} more", s.responses.len() - MAX_NAMED));
+    }
+    format!(
+        "- Changed through snippet `{}`: {}\n",
+        s.name,
+        names.join(", ")
+    )
 }
 
 fn row(out: &mut String, kind: &str, response: &str, what: &str) {

@@ -23,6 +23,9 @@ pub struct Comparison {
     /// responses of the base (neither changed nor removed, but broken), and
     /// new files (their title is empty: it could not be read).
     pub broken: Vec<Brief>,
+    /// Snippets whose body changed, each with every response whose
+    /// rendering it changes, directly or through other snippets.
+    pub snippets: Vec<SnippetChange>,
     /// How many errors the head side has in all (`cannery check` lists them).
     pub head_errors: usize,
 }
@@ -34,7 +37,44 @@ impl Comparison {
             && self.renamed.is_empty()
             && self.removed.is_empty()
             && self.broken.is_empty()
+            && self.snippets.is_empty()
     }
+
+    /// The responses whose rendering changed only through snippets: their
+    /// own files are the same on both sides.
+    pub fn only_through_snippets(&self) -> Vec<&str> {
+        let own: HashSet<&str> = self
+            .changed
+            .iter()
+            .chain(&self.renamed)
+            .map(|r| r.id.as_str())
+            .collect();
+        let mut ids: Vec<&str> = self
+            .snippets
+            .iter()
+            .flat_map(|s| &s.responses)
+            .map(|r| r.id.as_str())
+            .filter(|id| !own.contains(id))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+}
+
+/// A snippet whose body differs between the two sides (both valid).
+#[derive(Debug, PartialEq, Serialize)]
+pub struct SnippetChange {
+    /// `signature`, `legal/gdpr`.
+    pub name: String,
+    pub path: String,
+    /// A short line diff of the snippet's body, as for a response.
+    pub body_diff: Vec<String>,
+    /// The responses on both sides whose rendering (body with snippets
+    /// expanded, variants included) differs and that include this snippet
+    /// on either side, directly or through other snippets; by id. Those
+    /// whose own file changed too are also in `changed` or `renamed`.
+    pub responses: Vec<Brief>,
 }
 
 #[derive(Debug, PartialEq, Serialize)]
@@ -89,9 +129,12 @@ pub fn compare(base: &Library, head: &Library) -> Comparison {
         ..Comparison::default()
     };
     let mut gone = Vec::new();
+    // Each response of the base with what it is at the head.
+    let mut pairs: Vec<(&Response, &Response)> = Vec::new();
     for old in &base.responses {
         match head_ids.get(old.id.as_str()) {
             Some(new) => {
+                pairs.push((old, new));
                 let fields = field_changes(old, new);
                 if !fields.is_empty() || old.path != new.path {
                     out.changed.push(changed(old, new, fields));
@@ -109,6 +152,7 @@ pub fn compare(base: &Library, head: &Library) -> Comparison {
     for old in gone {
         match take_match(old, &mut new_ones) {
             Some(new) => {
+                pairs.push((old, new));
                 let fields = field_changes(old, new);
                 let mut entry = changed(old, new, fields);
                 entry.old_id = Some(old.id.clone());
@@ -136,6 +180,79 @@ pub fn compare(base: &Library, head: &Library) -> Comparison {
         title: String::new(),
         path: path.to_string(),
     }));
+    out.snippets = snippet_changes(base, head, &pairs);
+    out
+}
+
+/// The snippets whose body changed, with the responses whose rendering
+/// changed and that include them. A snippet is named only where its own
+/// body changed: a response that includes `signature`, which includes
+/// `legal/footer`, is listed under `legal/footer` when only the footer
+/// changed.
+fn snippet_changes(
+    base: &Library,
+    head: &Library,
+    pairs: &[(&Response, &Response)],
+) -> Vec<SnippetChange> {
+    let before: HashMap<&str, &str> = base
+        .snippets
+        .iter()
+        .map(|s| (s.name.as_str(), s.body.as_str()))
+        .collect();
+    let mut changes: Vec<SnippetChange> = head
+        .snippets
+        .iter()
+        .filter_map(|s| {
+            let old = before.get(s.name.as_str())?;
+            (*old != s.body).then(|| SnippetChange {
+                name: s.name.clone(),
+                path: s.path.clone(),
+                body_diff: line_diff(old, &s.body),
+                responses: Vec::new(),
+            })
+        })
+        .collect();
+    if changes.is_empty() {
+        return changes;
+    }
+    let index: HashMap<String, usize> = changes
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.clone(), i))
+        .collect();
+    for (old, new) in pairs {
+        let mut through = HashSet::new();
+        for (old, new) in renderings(old, new) {
+            if old.expanded_body() == new.expanded_body() {
+                continue;
+            }
+            for name in old.includes.iter().chain(&new.includes) {
+                through.extend(index.get(name).copied());
+            }
+        }
+        for i in through {
+            changes[i].responses.push(brief(new));
+        }
+    }
+    for change in &mut changes {
+        change.responses.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+    changes
+}
+
+/// A response and each of its language variants that exists on both
+/// sides, as (before, after).
+fn renderings<'a>(old: &'a Response, new: &'a Response) -> Vec<(&'a Response, &'a Response)> {
+    let mut out = vec![(old, new)];
+    for variant in &new.variants {
+        if let Some(before) = old
+            .variants
+            .iter()
+            .find(|v| v.locale.eq_ignore_ascii_case(&variant.locale))
+        {
+            out.push((before, variant));
+        }
+    }
     out
 }
 

@@ -36,7 +36,7 @@ mod source;
 mod uncommitted;
 mod walk;
 
-pub use compare::{compare, line_diff, Brief, Changed, Comparison, FieldChange};
+pub use compare::{compare, line_diff, Brief, Changed, Comparison, FieldChange, SnippetChange};
 pub use error::GitError;
 pub use model::{Event, EventKind, FileHistory, History, Person, Stamp};
 pub use source::GitSource;
@@ -122,14 +122,28 @@ impl Repository {
         resolve_commit(&repo, rev).map(|id| id.to_string())
     }
 
-    /// A thread-local handle with an object cache sized for walking
-    /// history: the same trees are looked up again and again.
+    /// A thread-local handle with a cache sized for walking history. Trees
+    /// are stored as chains of deltas whose bases are shared, and gix keeps
+    /// decoded bases only with a pack cache, which it sets up by itself
+    /// only with its `max-performance` feature: without one every lookup
+    /// inflated the whole chain again. No object cache: on a walk of
+    /// 10,000 commits it cost more in copying than it saved (see
+    /// BENCHMARKS.md, `## history`).
     fn open(&self) -> gix::Repository {
         let mut repo = self.repo.to_thread_local();
-        repo.object_cache_size_if_unset(16 * 1024 * 1024);
+        repo.objects.set_pack_cache(|| {
+            Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
+                PACK_CACHE_BYTES,
+            ))
+        });
         repo
     }
 }
+
+/// The decoded delta bases kept per handle (git keeps up to 96 MiB, its
+/// `core.deltaBaseCacheLimit`). Measured on the benchmark repository, 8 MiB
+/// was as fast as 64 MiB and 50 MB lighter.
+const PACK_CACHE_BYTES: usize = 8 * 1024 * 1024;
 
 fn is_no_repository(err: &gix::error::Error) -> bool {
     use gix::discover::upwards::Error as Upwards;

@@ -10,6 +10,7 @@ use crate::response::id_from_path;
 use crate::source::is_response_path;
 use gix::objs::tree::EntryKind;
 use gix::ObjectId;
+use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
@@ -77,7 +78,7 @@ impl Repository {
                 ..HistoryCache::default()
             };
         }
-        examine_new(&repo, &self.prefix, tip, cache)?;
+        self.examine_new(&repo, tip, cache)?;
 
         let order = walk_order(tip, &cache.commits);
         let mut graph = Graph::default();
@@ -162,68 +163,107 @@ fn empty_history() -> History {
     )
 }
 
-/// Reads every commit reachable from `tip` that the cache does not hold yet
-/// and records what it did to the library. The cache holds whole
-/// ancestries: a commit is only added together with its ancestors.
-fn examine_new(
-    repo: &gix::Repository,
-    prefix: &str,
-    tip: ObjectId,
-    cache: &mut HistoryCache,
-) -> Result<(), GitError> {
-    // A shallow boundary whose parents have been fetched since
-    // (`git fetch --unshallow`) is examined again, along with the new past.
-    let mut todo = vec![tip];
-    let deepened: Vec<ObjectId> = cache
-        .commits
-        .iter()
-        .filter(|(_, c)| c.boundary && c.parents.iter().any(|p| repo.has_object(p)))
-        .map(|(id, _)| *id)
-        .collect();
-    for id in deepened {
-        cache.commits.remove(&id);
-        todo.push(id);
-    }
-
-    let mut new: HashMap<ObjectId, Examined> = HashMap::new();
-    let mut missing: HashSet<ObjectId> = HashSet::new();
-    while let Some(id) = todo.pop() {
-        if cache.commits.contains_key(&id) || new.contains_key(&id) || missing.contains(&id) {
-            continue;
-        }
-        let Some(commit) = read_commit(repo, prefix, id)? else {
-            missing.insert(id);
-            continue;
-        };
-        todo.extend(commit.parents.iter().copied());
-        new.insert(id, commit);
-    }
-    let subtree_of = |id: &ObjectId| {
-        cache
+impl Repository {
+    /// Reads every commit reachable from `tip` that the cache does not hold
+    /// yet and records what it did to the library. The cache holds whole
+    /// ancestries: a commit is only added together with its ancestors.
+    fn examine_new(
+        &self,
+        repo: &gix::Repository,
+        tip: ObjectId,
+        cache: &mut HistoryCache,
+    ) -> Result<(), GitError> {
+        // A shallow boundary whose parents have been fetched since
+        // (`git fetch --unshallow`) is examined again, along with the new past.
+        let mut todo = vec![tip];
+        let deepened: Vec<ObjectId> = cache
             .commits
-            .get(id)
-            .or_else(|| new.get(id))
-            .map(|c| c.subtree)
-    };
-    let mut differ = Differ::new(repo)?;
-    let mut changes = HashMap::new();
-    for (id, commit) in &new {
-        // `None` for a parent that is not in this clone.
-        let parents: Vec<Option<Option<ObjectId>>> =
-            commit.parents.iter().map(subtree_of).collect();
-        let boundary = parents.iter().any(Option::is_none);
-        changes.insert(
-            *id,
-            (boundary, changes_of(&mut differ, commit.subtree, &parents)?),
-        );
+            .iter()
+            .filter(|(_, c)| c.boundary && c.parents.iter().any(|p| repo.has_object(p)))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in deepened {
+            cache.commits.remove(&id);
+            todo.push(id);
+        }
+
+        let mut new: HashMap<ObjectId, Examined> = HashMap::new();
+        // The order they were found in, a child before its first parent, so
+        // that one diff's new tree is the next one's old tree, still in the
+        // caches of the handle that diffs both.
+        let mut found = Vec::new();
+        let mut missing: HashSet<ObjectId> = HashSet::new();
+        while let Some(id) = todo.pop() {
+            if cache.commits.contains_key(&id) || new.contains_key(&id) || missing.contains(&id) {
+                continue;
+            }
+            let Some(commit) = read_commit(repo, &self.prefix, id)? else {
+                missing.insert(id);
+                continue;
+            };
+            todo.extend(commit.parents.iter().rev().copied());
+            found.push(id);
+            new.insert(id, commit);
+        }
+
+        let subtree_of = |id: &ObjectId| {
+            cache
+                .commits
+                .get(id)
+                .or_else(|| new.get(id))
+                .map(|c| c.subtree)
+        };
+        // Diffing is nearly all the work, and each commit's diff stands
+        // alone: runs of consecutive commits are diffed on all cores, each
+        // run with its own handle and caches. A handful of new commits (a
+        // server's reload) stays on this thread.
+        let threads = rayon::current_num_threads().max(1);
+        let run = if found.len() < PARALLEL_FROM {
+            found.len().max(1)
+        } else {
+            found.len().div_ceil(threads * 4).max(PARALLEL_FROM / 4)
+        };
+        let runs: Vec<Vec<(bool, Vec<Change>)>> = if found.len() <= run {
+            vec![diff_run(repo, &found, &new, &subtree_of)?]
+        } else {
+            found
+                .par_chunks(run)
+                .map(|ids| diff_run(&self.open(), ids, &new, &subtree_of))
+                .collect::<Result<_, _>>()?
+        };
+        for (id, (boundary, changes)) in found.iter().zip(runs.into_iter().flatten()) {
+            let mut commit = new.remove(id).expect("every found commit was read");
+            (commit.boundary, commit.changes) = (boundary, changes);
+            cache.commits.insert(*id, commit);
+            cache.examined += 1;
+        }
+        Ok(())
     }
-    for (id, mut commit) in new {
-        (commit.boundary, commit.changes) = changes.remove(&id).unwrap_or_default();
-        cache.commits.insert(id, commit);
-        cache.examined += 1;
-    }
-    Ok(())
 }
+
+/// What each of the commits `ids` did, and whether it is a shallow
+/// boundary, diffing with one [`Differ`] on `repo`.
+fn diff_run(
+    repo: &gix::Repository,
+    ids: &[ObjectId],
+    new: &HashMap<ObjectId, Examined>,
+    subtree_of: &(dyn Fn(&ObjectId) -> Option<Option<ObjectId>> + Sync),
+) -> Result<Vec<(bool, Vec<Change>)>, GitError> {
+    let mut differ = Differ::new(repo)?;
+    ids.iter()
+        .map(|id| {
+            let commit = &new[id];
+            // `None` for a parent that is not in this clone.
+            let parents: Vec<Option<Option<ObjectId>>> =
+                commit.parents.iter().map(subtree_of).collect();
+            let boundary = parents.iter().any(Option::is_none);
+            Ok((boundary, changes_of(&mut differ, commit.subtree, &parents)?))
+        })
+        .collect()
+}
+
+/// From how many new commits the diffs are spread over threads.
+const PARALLEL_FROM: usize = 256;
 
 /// Reads one commit, or `None` when its object is not in the repository
 /// (the parent of a shallow clone's oldest commit).
