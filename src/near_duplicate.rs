@@ -10,7 +10,6 @@
 use rayon::prelude::*;
 
 const SIGNATURE: usize = 64;
-const SHINGLE: usize = 2;
 /// Above this many bodies in one bucket, only neighbours are compared.
 const CROWDED: usize = 32;
 
@@ -29,9 +28,22 @@ pub fn find(bodies: &[&str], threshold: f64) -> Vec<Pair> {
     if threshold <= 0.0 || bodies.len() < 2 {
         return Vec::new();
     }
-    let sets: Vec<Vec<u64>> = bodies.par_iter().map(|b| shingles(b)).collect();
-    let signatures: Vec<[u64; SIGNATURE]> = sets.par_iter().map(|s| signature(s)).collect();
-    let candidates = candidates(&sets, &signatures, rows_for(threshold));
+    // Signatures straight from each body's stream of shingles; the exact
+    // sets (sorted, an allocation each) only for the few bodies that are
+    // candidates.
+    let signatures: Vec<Option<[u64; SIGNATURE]>> = bodies.par_iter().map(|b| sketch(b)).collect();
+    let candidates = candidates(&signatures, rows_for(threshold));
+    let mut needed: Vec<usize> = candidates.iter().flat_map(|&(a, b)| [a, b]).collect();
+    needed.sort_unstable();
+    needed.dedup();
+    let mut sets: Vec<Vec<u64>> = vec![Vec::new(); bodies.len()];
+    let computed: Vec<(usize, Vec<u64>)> = needed
+        .par_iter()
+        .map(|&i| (i, shingles(bodies[i])))
+        .collect();
+    for (i, set) in computed {
+        sets[i] = set;
+    }
     let mut pairs: Vec<Pair> = candidates
         .par_iter()
         .filter_map(|&(a, b)| {
@@ -49,11 +61,7 @@ pub fn find(bodies: &[&str], threshold: f64) -> Vec<Pair> {
 
 /// The pairs whose signatures agree on every row of at least one band,
 /// sorted and distinct: the only pairs compared exactly.
-fn candidates(
-    sets: &[Vec<u64>],
-    signatures: &[[u64; SIGNATURE]],
-    rows: usize,
-) -> Vec<(usize, usize)> {
+fn candidates(signatures: &[Option<[u64; SIGNATURE]>], rows: usize) -> Vec<(usize, usize)> {
     let bands = SIGNATURE / rows;
     // Each band groups bodies whose rows of the signature are equal: a sort
     // of (key, body) per band, bands in parallel, no map of small vectors.
@@ -63,8 +71,9 @@ fn candidates(
             let mut keys: Vec<(u64, usize)> = signatures
                 .iter()
                 .enumerate()
-                .filter(|&(i, _)| !sets[i].is_empty())
-                .map(|(i, sig)| (fold(&sig[band * rows..(band + 1) * rows]), i))
+                .filter_map(|(i, sig)| {
+                    Some((fold(&sig.as_ref()?[band * rows..(band + 1) * rows]), i))
+                })
                 .collect();
             keys.sort_unstable();
             let mut found = Vec::new();
@@ -101,24 +110,56 @@ fn rows_for(threshold: f64) -> usize {
 /// The sorted, distinct hashes of a body's word 2-shingles (of its words,
 /// when it has fewer than two). Words are compared ignoring case.
 fn shingles(body: &str) -> Vec<u64> {
-    let mut words: Vec<u64> = Vec::with_capacity(body.len() / 5);
-    each_word(body, |w| {
-        let w = w.trim_matches('.');
-        if !w.is_empty() {
-            words.push(word_hash(w));
-        }
-    });
-    let mut set: Vec<u64> = if words.len() < SHINGLE {
-        words.iter().map(|&w| mix(w)).collect()
-    } else {
-        words
-            .windows(SHINGLE)
-            .map(|pair| mix(pair[0].rotate_left(17) ^ pair[1]))
-            .collect()
-    };
+    let mut set = Vec::with_capacity(body.len() / 5);
+    each_shingle(body, |h| set.push(h));
     set.sort_unstable();
     set.dedup();
     set
+}
+
+/// Calls `each` with the hash of every word 2-shingle of `body`, in order
+/// and repeats included (or of its one word). Words are compared ignoring
+/// case.
+fn each_shingle(body: &str, mut each: impl FnMut(u64)) {
+    let (mut previous, mut words) = (0u64, 0usize);
+    each_word(body, |w| {
+        let w = w.trim_matches('.');
+        if w.is_empty() {
+            return;
+        }
+        let h = word_hash(w);
+        if words > 0 {
+            each(mix(previous.rotate_left(17) ^ h));
+        }
+        previous = h;
+        words += 1;
+    });
+    if words == 1 {
+        each(mix(previous));
+    }
+}
+
+/// The signature of `body`'s shingles, with no set built; `None` when it
+/// has no words. Equal to `signature(&shingles(body))`: a bin's minimum
+/// does not care about order or repeats.
+fn sketch(body: &str) -> Option<[u64; SIGNATURE]> {
+    let mut bins = [u64::MAX; SIGNATURE];
+    let mut any = false;
+    each_shingle(body, |h| {
+        any = true;
+        add(&mut bins, h);
+    });
+    any.then(|| fill(bins))
+}
+
+const BITS: u32 = SIGNATURE.trailing_zeros();
+
+fn add(bins: &mut [u64; SIGNATURE], h: u64) {
+    let bin = (h >> (64 - BITS)) as usize;
+    let value = h & (u64::MAX >> BITS);
+    if value < bins[bin] {
+        bins[bin] = value;
+    }
 }
 
 /// Calls `each` with every run of letters, digits, `_` and `.` in `body`:
@@ -171,19 +212,20 @@ fn word_hash(word: &str) -> u64 {
 /// bins by its hash and each bin keeps its minimum, one operation per
 /// shingle instead of 64. Empty bins (short bodies) borrow from the next
 /// filled bin, so two equal sets still get equal signatures.
+#[cfg(test)]
 fn signature(set: &[u64]) -> [u64; SIGNATURE] {
-    const BITS: u32 = SIGNATURE.trailing_zeros();
     let mut bins = [u64::MAX; SIGNATURE];
     for &h in set {
-        let bin = (h >> (64 - BITS)) as usize;
-        let value = h & (u64::MAX >> BITS);
-        if value < bins[bin] {
-            bins[bin] = value;
-        }
+        add(&mut bins, h);
     }
     if set.is_empty() {
         return bins;
     }
+    fill(bins)
+}
+
+/// Empty bins borrow from the next filled one (there is one).
+fn fill(bins: [u64; SIGNATURE]) -> [u64; SIGNATURE] {
     let mut sig = bins;
     for (i, slot) in sig.iter_mut().enumerate() {
         if bins[i] != u64::MAX {
@@ -260,10 +302,9 @@ mod tests {
         let bodies: Vec<String> = (0..12_000)
             .map(|n| format!("Thanks for your message, we will reply within one day. Ticket {n}."))
             .collect();
-        let sets: Vec<Vec<u64>> = bodies.iter().map(|b| shingles(b)).collect();
-        let signatures: Vec<_> = sets.iter().map(|s| signature(s)).collect();
+        let signatures: Vec<_> = bodies.iter().map(|b| sketch(b)).collect();
         let rows = rows_for(0.8);
-        let found = candidates(&sets, &signatures, rows);
+        let found = candidates(&signatures, rows);
         assert!(
             found.len() >= bodies.len() - 1,
             "neighbours are still compared"
@@ -273,6 +314,22 @@ mod tests {
             "{} candidate pairs: quadratic",
             found.len()
         );
+    }
+
+    #[test]
+    fn a_sketch_is_the_signature_of_the_set() {
+        for body in [
+            BASE,
+            "one",
+            "One one ONE",
+            "a b a b a b",
+            "Olá mundo, olá!",
+            "",
+        ] {
+            let set = shingles(body);
+            let expected = (!set.is_empty()).then(|| signature(&set));
+            assert_eq!(sketch(body), expected, "{body:?}");
+        }
     }
 
     #[test]
