@@ -19,7 +19,7 @@ use super::envelope::Answer;
 use super::io::{Body, Stall};
 use super::router::Method;
 use super::{respond, routes, Reply, Request, State};
-use hyper::body::{Body as HttpBody, Bytes, Incoming};
+use hyper::body::{Body as HttpBody, Incoming};
 use hyper::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -188,7 +188,7 @@ fn finish(
                 hyper::Response::new(if head || answer.status == 304 || answer.status == 204 {
                     Body::Empty
                 } else {
-                    Body::Full(Some(Bytes::from(answer.body)))
+                    Body::Full(Some(answer.body))
                 });
             *response.status_mut() = hyper::StatusCode::from_u16(answer.status)
                 .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);

@@ -2,6 +2,7 @@
 //! a few headers. The JSON envelopes of the API (`data`, `meta`, `links`,
 //! `error`), the `ETag` of every JSON answer and `If-None-Match` live here.
 
+use hyper::body::Bytes;
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_128;
 
@@ -17,7 +18,8 @@ pub const READ_ONLY: &str =
 pub struct Answer {
     pub status: u16,
     pub content_type: &'static str,
-    pub body: Vec<u8>,
+    /// Shared, so a body made once per index is sent without a copy.
+    pub body: Bytes,
     pub headers: Vec<(&'static str, String)>,
 }
 
@@ -25,10 +27,19 @@ impl Answer {
     /// A JSON answer: the body's bytes, tagged with their hash.
     pub fn json(status: u16, value: &impl Serialize) -> Answer {
         let body = serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec());
-        let etag = etag(&body);
+        Answer::bytes(status, JSON, Bytes::from(body))
+    }
+
+    /// Bytes made elsewhere (or earlier), tagged with their hash.
+    pub fn bytes(status: u16, content_type: &'static str, body: Bytes) -> Answer {
+        Answer::tagged(status, content_type, body.clone(), etag(&body))
+    }
+
+    /// Bytes whose tag is known already.
+    pub fn tagged(status: u16, content_type: &'static str, body: Bytes, etag: String) -> Answer {
         Answer {
             status,
-            content_type: JSON,
+            content_type,
             body,
             headers: vec![("etag", etag), ("cache-control", "no-cache".into())],
         }
@@ -83,16 +94,16 @@ impl Answer {
         Answer {
             status,
             content_type: "",
-            body: Vec::new(),
+            body: Bytes::new(),
             headers: Vec::new(),
         }
     }
 
-    pub fn html(page: &str) -> Answer {
+    pub fn html(page: &'static str) -> Answer {
         Answer {
             status: 200,
             content_type: HTML,
-            body: page.as_bytes().to_vec(),
+            body: Bytes::from_static(page.as_bytes()),
             headers: vec![
                 // The page may load only what this server serves: no
                 // scripts, fonts or styles from anywhere else.

@@ -1,7 +1,7 @@
 //! `GET /api/v1/export/{target}`: the same bytes as `cannery export --to
 //! {target}`, from the same function.
 
-use super::envelope::{etag, Answer};
+use super::envelope::Answer;
 use super::index::Index;
 use super::params::Params;
 use super::Request;
@@ -22,16 +22,15 @@ pub fn export(index: &Index, target: &str, req: &Request) -> Result<Answer, Answ
         history: index.history.as_ref(),
     };
     match export::render(&index.library, found.name(), &options) {
-        Ok(body) => Ok(Answer {
-            status: 200,
-            content_type: if found.name() == "zammad-csv" {
+        Ok(body) => Ok(Answer::bytes(
+            200,
+            if found.name() == "zammad-csv" {
                 "text/csv; charset=utf-8"
             } else {
                 "application/json"
             },
-            headers: vec![("etag", etag(&body)), ("cache-control", "no-cache".into())],
-            body,
-        }),
+            body.into(),
+        )),
         Err(problems) => {
             let first = problems
                 .first()

@@ -7,8 +7,10 @@ use crate::history::History;
 use crate::library::Library;
 use crate::object::Provenance;
 use crate::response::{Response, Visibility};
-use crate::search::{Query, SearchText};
+use crate::search::{Query, SearchText, WordIndex};
+use hyper::body::Bytes;
 use std::collections::{BTreeMap, HashSet};
+use std::sync::OnceLock;
 
 pub use super::sort::Sort;
 use super::sort::{order, rank_of, Order};
@@ -25,7 +27,14 @@ pub struct Index {
     pub loaded_at: String,
     /// Each response's git provenance, in the order of `library.responses`.
     provenance: Vec<Provenance>,
-    texts: Vec<SearchText>,
+    /// The search index, built on first use or beside the requests right
+    /// after the swap ([`Index::warm`]).
+    words: OnceLock<WordIndex>,
+    /// Each response's answer by id, `{"data": {…}}` with no usage and no
+    /// `locale`, serialized once; lists copy the object out of it.
+    objects: Vec<OnceLock<Made>>,
+    /// Whether each response is active.
+    active: Vec<bool>,
     /// Each response's tags, lowercase.
     tags: Vec<Vec<String>>,
     /// Each response's place in title order, for ties in relevance.
@@ -36,6 +45,27 @@ pub struct Index {
     by_updated: Order,
     /// Folders that hold a library file, to tell which folder events matter.
     folders: HashSet<String>,
+}
+
+impl Filter {
+    /// Whether this filter keeps the active responses and asks nothing else
+    /// of them (a query aside).
+    fn is_plain(&self) -> bool {
+        self.active == Some(true)
+            && self.category.is_none()
+            && self.tags.is_empty()
+            && self.visibility.is_none()
+            && self.owner.is_none()
+            && self.department.is_none()
+            && self.locale.is_none()
+    }
+}
+
+/// Bytes made once per index, with their `ETag`.
+#[derive(Clone, Debug)]
+pub struct Made {
+    pub body: Bytes,
+    pub etag: String,
 }
 
 /// Which responses a list shows: every filter given must match.
@@ -88,7 +118,6 @@ impl Index {
             .iter()
             .map(|r| provenance_of(history.as_ref(), &r.path))
             .collect();
-        let texts = responses.iter().map(SearchText::new).collect();
         let titles: Vec<String> = responses.iter().map(|r| r.title.to_lowercase()).collect();
         let by_title = order(responses.len(), |i| Some(&titles[i]), |_| 0);
         let rank = rank_of(&by_title);
@@ -111,6 +140,8 @@ impl Index {
             |i| provenance[i].updated_at.as_ref(),
             |i| rank[i],
         );
+        let objects = (0..responses.len()).map(|_| OnceLock::new()).collect();
+        let active = responses.iter().map(|r| r.active).collect();
         let mut folders = HashSet::new();
         let files = responses
             .iter()
@@ -133,7 +164,9 @@ impl Index {
             generation,
             loaded_at: now(),
             provenance,
-            texts,
+            words: OnceLock::new(),
+            objects,
+            active,
             tags,
             title_rank: rank,
             by_title,
@@ -142,6 +175,48 @@ impl Index {
             by_updated,
             folders,
         }
+    }
+
+    /// Makes now what requests would otherwise make on first use: the
+    /// renderings, the answers by id and the search index.
+    pub fn warm(&self) {
+        use rayon::prelude::*;
+        (0..self.responses().len()).into_par_iter().for_each(|i| {
+            self.object(i);
+        });
+        self.words();
+    }
+
+    fn words(&self) -> &WordIndex {
+        self.words.get_or_init(|| {
+            use rayon::prelude::*;
+            let texts: Vec<SearchText> = self.responses().par_iter().map(SearchText::new).collect();
+            WordIndex::new(&texts)
+        })
+    }
+
+    /// The answer by id of the response at `i`, with no usage and no
+    /// `locale`, made once.
+    pub fn object(&self, i: usize) -> &Made {
+        self.objects[i].get_or_init(|| {
+            let r = &self.responses()[i];
+            let object = crate::object::ResponseObject::new(r, self.provenance[i].clone(), None);
+            let mut body = serde_json::to_vec(&super::envelope::Data { data: object })
+                .unwrap_or_else(|_| b"{}".to_vec());
+            // Kept for the index's life: give back what growing left over.
+            body.shrink_to_fit();
+            Made {
+                etag: super::envelope::etag(&body),
+                body: Bytes::from(body),
+            }
+        })
+    }
+
+    /// The JSON object alone of the response at `i`: its answer by id
+    /// without the `{"data":` around it.
+    pub fn object_json(&self, i: usize) -> Bytes {
+        let body = &self.object(i).body;
+        body.slice(DATA_OPEN.len()..body.len() - 1)
     }
 
     pub fn responses(&self) -> &[Response] {
@@ -170,25 +245,49 @@ impl Index {
         self.folders.contains(folder)
     }
 
-    /// The positions of the responses `filter` lets through, in its order.
-    pub fn list(&self, filter: &Filter) -> Vec<usize> {
+    /// The positions of the responses `filter` lets through, in its
+    /// order: all of them, but only the first `upto` need be in order.
+    pub fn list(&self, filter: &Filter, upto: usize) -> Vec<usize> {
         let responses = &self.library.responses;
         let tags: Vec<String> = filter.tags.iter().map(|t| t.to_lowercase()).collect();
+        // The usual list asks for active responses alone: that answer
+        // needs no look at the responses themselves.
+        let plain = filter.is_plain();
         let keep = |i: usize| {
+            if plain {
+                return self.active[i];
+            }
             matches(&responses[i], filter) && tags.iter().all(|t| self.tags[i].contains(t))
         };
         let query = filter.query.as_ref().filter(|q| !q.is_empty());
-        match (query, filter.sort) {
-            (Some(query), None) => {
+        let hits = query.map(|q| self.words().hits(q));
+        match (hits, filter.sort) {
+            (Some(hits), None) => {
                 let title_rank = &self.title_rank;
-                let mut hits: Vec<(u32, u32, usize)> = (0..responses.len())
-                    .filter(|&i| keep(i))
-                    .filter_map(|i| Some((query.score_text(&self.texts[i])?, title_rank[i], i)))
+                let mut hits: Vec<(u32, u32, usize)> = hits
+                    .into_iter()
+                    .filter(|&(i, _)| keep(i))
+                    .map(|(i, score)| (score, title_rank[i], i))
                     .collect();
-                hits.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                let best = |a: &(u32, u32, usize), b: &(u32, u32, usize)| {
+                    b.0.cmp(&a.0).then(a.1.cmp(&b.1))
+                };
+                if upto < hits.len() {
+                    hits.select_nth_unstable_by(upto, best);
+                    hits[..upto].sort_unstable_by(best);
+                } else {
+                    hits.sort_unstable_by(best);
+                }
                 hits.into_iter().map(|(_, _, i)| i).collect()
             }
-            (query, sort) => {
+            (hits, sort) => {
+                let found = hits.map(|hits| {
+                    let mut found = vec![false; responses.len()];
+                    for (i, _) in hits {
+                        found[i] = true;
+                    }
+                    found
+                });
                 let (order, descending) = match sort.unwrap_or(Sort::Title) {
                     Sort::Title => (&self.by_title, false),
                     Sort::TitleDesc => (&self.by_title, true),
@@ -207,8 +306,8 @@ impl Index {
                 known
                     .chain(rest)
                     .map(|&i| i as usize)
+                    .filter(|&i| found.as_ref().is_none_or(|f| f[i]))
                     .filter(|&i| keep(i))
-                    .filter(|&i| query.is_none_or(|q| q.score_text(&self.texts[i]).is_some()))
                     .collect()
             }
         }
@@ -256,6 +355,8 @@ impl Index {
         counts
     }
 }
+
+const DATA_OPEN: &str = "{\"data\":";
 
 /// All null outside git, and for a file not committed yet.
 fn provenance_of(history: Option<&History>, path: &str) -> Provenance {

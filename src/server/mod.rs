@@ -90,18 +90,10 @@ impl State {
 
 fn build(loaded: Loaded, generation: u64) -> Arc<Index> {
     let index = Arc::new(Index::build(loaded, generation));
-    // Bodies render on first use; render them all now, beside the
-    // requests, so that no request pays for it.
+    // Renderings, answers and the search index are made on first use;
+    // make them all now, beside the requests, so that no request pays.
     let warm = index.clone();
-    rayon::spawn(move || {
-        use rayon::prelude::*;
-        warm.responses().par_iter().for_each(|r| {
-            r.rendered();
-            r.variants.iter().for_each(|v| {
-                v.rendered();
-            });
-        });
-    });
+    rayon::spawn(move || warm.warm());
     index
 }
 

@@ -109,9 +109,72 @@ pub fn page<T: Serialize>(
     )
 }
 
+/// [`page`] of objects serialized already, each `{…}`: the same bytes,
+/// with each object copied once instead of serialized again.
+pub fn page_of_json(
+    items: &[impl AsRef<[u8]>],
+    total: usize,
+    paging: Paging,
+    revision: Option<String>,
+    path: &str,
+    query: Option<&str>,
+) -> Answer {
+    let meta = Meta {
+        total,
+        page: paging.page,
+        per_page: paging.per_page,
+        revision,
+    };
+    let links = paging.links(path, query, total);
+    let size: usize = items.iter().map(|i| i.as_ref().len() + 1).sum();
+    let mut body = Vec::with_capacity(size + 512);
+    body.extend_from_slice(b"{\"data\":[");
+    for (n, item) in items.iter().enumerate() {
+        if n > 0 {
+            body.push(b',');
+        }
+        body.extend_from_slice(item.as_ref());
+    }
+    body.extend_from_slice(b"],\"meta\":");
+    let tail = serde_json::to_writer(&mut body, &meta)
+        .and_then(|()| {
+            body.extend_from_slice(b",\"links\":");
+            serde_json::to_writer(&mut body, &links)
+        })
+        .map(|()| body.push(b'}'));
+    match tail {
+        Ok(()) => Answer::bytes(200, super::envelope::JSON, body.into()),
+        Err(e) => Answer::error(500, format!("the page cannot be written: {e}")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_of_json_is_the_page_serialized() {
+        #[derive(Serialize)]
+        struct Item {
+            a: u32,
+            b: &'static str,
+        }
+        let items = vec![Item { a: 1, b: "x\"y" }, Item { a: 2, b: "é" }];
+        let json: Vec<Vec<u8>> = items
+            .iter()
+            .map(|i| serde_json::to_vec(i).unwrap())
+            .collect();
+        let paging = Paging {
+            page: 2,
+            per_page: 2,
+        };
+        for (items, json) in [(items, json), (Vec::new(), Vec::new())] {
+            let made = page_of_json(&json, 7, paging, Some("abc".into()), "/l", Some("q=a"));
+            let serialized = page(items, 7, paging, Some("abc".into()), "/l", Some("q=a"));
+            assert_eq!(made.body, serialized.body);
+            assert_eq!(made.header("etag"), serialized.header("etag"));
+        }
+    }
 
     #[test]
     fn pages_past_the_end_are_empty_and_link_back() {

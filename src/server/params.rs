@@ -219,12 +219,12 @@ mod tests {
         let mut p = Params::parse(Some("per_page=0&page=2")).unwrap();
         let answer = p.paging().unwrap_err();
         assert_eq!(answer.status, 400);
-        let body = String::from_utf8(answer.body).unwrap();
+        let body = String::from_utf8(answer.body.to_vec()).unwrap();
         assert!(body.contains("\"parameter\":\"per_page\""), "{body}");
         assert!(body.contains("from 1 to 500"), "{body}");
 
         let err = Params::parse(Some("q=%ZZ")).unwrap_err();
-        assert!(String::from_utf8(err.body)
+        assert!(String::from_utf8(err.body.to_vec())
             .unwrap()
             .contains("\"parameter\":\"q\""));
     }
@@ -233,7 +233,7 @@ mod tests {
     fn unknown_and_repeated_parameters_are_refused() {
         let mut p = Params::parse(Some("per-page=5")).unwrap();
         p.paging().unwrap();
-        let body = String::from_utf8(p.finish().unwrap_err().body).unwrap();
+        let body = String::from_utf8(p.finish().unwrap_err().body.to_vec()).unwrap();
         assert!(body.contains("did you mean `per_page`?"), "{body}");
 
         let mut p = Params::parse(Some("page=1&page=2")).unwrap();

@@ -182,7 +182,7 @@ mod tests {
         let refused = route(Method::Other, "/api/v1/canned-responses", false).unwrap_err();
         assert_eq!(refused.status, 405);
         assert_eq!(refused.header("allow"), Some("GET, HEAD"));
-        assert!(String::from_utf8(refused.body)
+        assert!(String::from_utf8(refused.body.to_vec())
             .unwrap()
             .contains("committing"));
         assert_eq!(

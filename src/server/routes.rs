@@ -2,7 +2,7 @@
 //! counting a use. Each takes the index it was given and nothing else, so
 //! one answer never mixes two versions of the library.
 
-use super::envelope::Answer;
+use super::envelope::{Answer, JSON};
 use super::index::{Filter, Index, Sort};
 use super::paging;
 use super::params::Params;
@@ -13,6 +13,7 @@ use crate::placeholder::{spell, Placeholder};
 use crate::response::{id_from_path, Response, Visibility};
 use crate::search::Query;
 use crate::suggest;
+use hyper::body::Bytes;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -44,13 +45,19 @@ pub fn list(index: &Index, usage: Option<&UsageLog>, req: &Request) -> Result<An
     };
     let paging = params.paging()?;
     params.finish()?;
-    let found = index.list(&filter);
-    let objects: Vec<ResponseObject> = found[paging.range(found.len())]
+    let found = index.list(&filter, paging.range(usize::MAX).end);
+    let objects: Vec<Bytes> = found[paging.range(found.len())]
         .iter()
-        .map(|&i| object(index, usage, i))
+        .map(|&i| {
+            let json = index.object_json(i);
+            match usage {
+                None => json,
+                Some(usage) => with_usage(&json, &usage_of(usage, &index.responses()[i])).into(),
+            }
+        })
         .collect();
-    Ok(paging::page(
-        objects,
+    Ok(paging::page_of_json(
+        &objects,
         found.len(),
         paging,
         index.revision.clone(),
@@ -72,18 +79,51 @@ pub fn one(
     let locale = params.one("locale")?.map(str::to_string);
     params.finish()?;
     let i = find(index, id)?;
-    let base = object(index, usage, i);
-    let answered = variant(&index.responses()[i], locale.as_deref());
+    let r = &index.responses()[i];
+    let answered = variant(r, locale.as_deref());
     let language = answered.locale.clone();
-    let object = if std::ptr::eq(answered, &index.responses()[i]) {
-        base
-    } else {
-        ResponseObject {
+    if !std::ptr::eq(answered, r) {
+        let base = object(index, usage, i);
+        let object = ResponseObject {
             variants: base.variants,
             ..ResponseObject::new(answered, index.provenance_of(&answered.path), base.usage)
+        };
+        return Ok(Answer::data(&object).with_header("content-language", language));
+    }
+    let made = index.object(i);
+    let answer = match usage {
+        None => Answer::tagged(200, JSON, made.body.clone(), made.etag.clone()),
+        Some(usage) => {
+            let object = &made.body[DATA.len()..made.body.len() - 1];
+            let mut body = DATA.as_bytes().to_vec();
+            body.extend(with_usage(object, &usage_of(usage, r)));
+            body.push(b'}');
+            Answer::bytes(200, JSON, body.into())
         }
     };
-    Ok(Answer::data(&object).with_header("content-language", language))
+    Ok(answer.with_header("content-language", language))
+}
+
+const DATA: &str = "{\"data\":";
+
+fn usage_of(usage: &UsageLog, r: &Response) -> Usage {
+    usage.get(&r.id).unwrap_or_default()
+}
+
+/// A response object serialized with no usage (`{…}`), with its usage:
+/// the bytes serde writes for [`ResponseObject`], whose flattened usage
+/// fields come last.
+fn with_usage(object: &[u8], usage: &Usage) -> Vec<u8> {
+    let fields = serde_json::to_vec(usage).unwrap_or_else(|_| b"{}".to_vec());
+    let mut out = Vec::with_capacity(object.len() + fields.len());
+    out.extend_from_slice(&object[..object.len() - 1]);
+    if fields.len() > 2 {
+        out.push(b',');
+        out.extend_from_slice(&fields[1..]);
+    } else {
+        out.push(b'}');
+    }
+    out
 }
 
 /// The text to answer for `locale`: a variant, or the response itself.
@@ -96,7 +136,7 @@ fn object<'a>(index: &'a Index, usage: Option<&UsageLog>, i: usize) -> ResponseO
     ResponseObject::new(
         r,
         index.provenance(i).clone(),
-        usage.map(|u| u.get(&r.id).unwrap_or_else(Usage::default)),
+        usage.map(|u| usage_of(u, r)),
     )
 }
 
@@ -222,5 +262,39 @@ fn agent_named(agent: Option<String>, parameter: &str) -> Result<Option<String>,
             format!("`agent` must be 1 to {MAX_AGENT} characters"),
         )),
         agent => Ok(agent),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_spliced_in_is_usage_serialized() {
+        #[derive(Serialize)]
+        struct Object<'a> {
+            id: &'a str,
+            #[serde(flatten)]
+            usage: Option<Usage>,
+        }
+        let bare = serde_json::to_vec(&Object {
+            id: "a",
+            usage: None,
+        })
+        .unwrap();
+        for usage in [
+            Usage::default(),
+            Usage {
+                usage_count: 3,
+                last_used_at: Some("2025-01-01T00:00:00Z".into()),
+            },
+        ] {
+            let whole = serde_json::to_vec(&Object {
+                id: "a",
+                usage: Some(usage.clone()),
+            })
+            .unwrap();
+            assert_eq!(with_usage(&bare, &usage), whole);
+        }
     }
 }
