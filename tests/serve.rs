@@ -371,6 +371,42 @@ fn categories_tags_and_placeholders_with_counts() {
     assert_eq!(find("order.number")["count"], 1);
 }
 
+/// `targets:` in cannery.yaml is checked by `check`, so its problems are
+/// the server's too.
+#[test]
+fn problems_include_the_export_settings() {
+    let mut files = LIBRARY.to_vec();
+    files[0] = (
+        "cannery.yaml",
+        "name: Acme Support\ndepartments: [billing, shipping]\ntargets:\n  rocketchat:\n    departmens: {}\n",
+    );
+    let dir = library(&files);
+    let server = Server::start(dir.path(), &[]);
+    let problems = server.get("/api/v1/problems").json();
+    let check = std::process::Command::new(serve_support::BIN)
+        .arg("--library")
+        .arg(dir.path())
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    let check: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(problems["data"], check);
+    let settings: Vec<&serde_json::Value> = problems["data"]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| {
+            p["file"] == "cannery.yaml" && p["message"].as_str().unwrap().contains("departmens")
+        })
+        .collect();
+    assert_eq!(settings.len(), 1, "{problems}");
+    let health = server.get("/api/v1/health").json();
+    assert_eq!(
+        health["data"]["problems"],
+        problems["data"]["problems"].as_array().unwrap().len()
+    );
+}
+
 #[test]
 fn problems_and_health() {
     let mut files = LIBRARY.to_vec();

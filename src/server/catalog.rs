@@ -6,6 +6,7 @@ use super::index::{Count, Index};
 use super::paging;
 use super::params::Params;
 use super::Request;
+use crate::problem::Summary;
 use crate::report::ProblemsDocument;
 use crate::response::BUILT_IN_PLACEHOLDERS;
 use serde::Serialize;
@@ -132,9 +133,14 @@ fn paged<T: Serialize>(index: &Index, req: &Request, items: Vec<T>) -> Result<An
 /// `GET /api/v1/problems`: the document of `check --format json`.
 pub fn problems(index: &Index, req: &Request) -> Result<Answer, Answer> {
     Params::parse(req.query)?.finish()?;
+    let (errors, warnings) = crate::export::counts(&index.problems);
     Ok(Answer::data(&ProblemsDocument {
-        problems: &index.library.problems,
-        summary: index.library.summary(),
+        problems: &index.problems,
+        summary: Summary {
+            errors,
+            warnings,
+            ..index.library.summary()
+        },
     }))
 }
 
@@ -155,7 +161,7 @@ pub fn health(index: &Index, req: &Request) -> Result<Answer, Answer> {
         status: "ok",
         revision: index.revision.as_deref(),
         responses: index.responses().len(),
-        problems: index.library.problems.len(),
+        problems: index.problems.len(),
         loaded_at: &index.loaded_at,
         generation: index.generation,
     }))

@@ -21,6 +21,9 @@ pub struct Index {
     pub history: Option<History>,
     /// The commit the library was read at: `--rev`, else `HEAD`.
     pub revision: Option<String>,
+    /// What `cannery check` reports: the library's problems and those of
+    /// the export settings (`targets:`) in cannery.yaml, in check's order.
+    pub problems: Vec<crate::problem::Problem>,
     /// Counts up from 1 with every index the server swaps in.
     pub generation: u64,
     /// When this index was built, RFC 3339 UTC.
@@ -157,7 +160,11 @@ impl Index {
                 at = folder;
             }
         }
+        let mut problems = library.problems.clone();
+        problems.extend(crate::export::settings_problems(&library.config));
+        crate::export::sort(&mut problems);
         Index {
+            problems,
             library,
             history,
             revision,
