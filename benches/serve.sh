@@ -69,7 +69,8 @@ python3 "$root/benches/gen_corpus.py" "$work/library" --responses "$responses" >
 server=$!
 url=""
 for _ in $(seq 300); do
-    url=$(grep -o 'http://[^ ]*' "$work/serve.out" || true)
+    # The start line may hold two URLs (the problems link): take the first.
+    url=$(grep -o -m1 'http://[^ ]*' "$work/serve.out" | head -n1 || true)
     [[ -n "$url" ]] && break
     sleep 0.1
 done
@@ -85,6 +86,8 @@ hits=$(curl -sf "$url$search" | python3 -c 'import json, sys; print(json.load(sy
 
 # The floor: nginx serving the very same bytes as static files.
 mkdir -p "$work/static" "$work/nginx"
+# nginx's workers may run as another user: let them read the files.
+chmod 755 "$work" "$work/static"
 curl -sf "$url$by_id" > "$work/static/one.json"
 curl -sf "$url$search" > "$work/static/search.json"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -169,6 +172,7 @@ median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int(
 load_ms=$(median $loads)
 visible_ms=$(median "${visible[@]}")
 peak_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$server/status")
+load_after=$(cut -d' ' -f1-3 /proc/loadavg 2> /dev/null || echo unknown)
 
 ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
@@ -178,7 +182,7 @@ report="$results/serve.md"
     echo
     echo "\`benches/serve.sh\`: \`cannery serve --quiet\` on a library of $responses generated responses (\`benches/gen_corpus.py\`), wrk with $threads threads and $connections connections for ${duration}s, median of $runs runs; nginx serves the same answer bytes as static files from the same machine (the floor)."
     echo
-    echo "Machine: $(nproc) cores ($cpu), load average before the run $load_before. wrk, nginx and cannery share those cores."
+    echo "Machine: $(nproc) cores ($cpu), load average before the run $load_before, after it $load_after. wrk, nginx and cannery share those cores."
     echo
     echo "| target | cannery req/s | p50 ms | p99 ms | nginx req/s | nginx p50 ms | nginx p99 ms | cannery/nginx |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|"

@@ -3,6 +3,8 @@
 
 mod serve_support;
 
+use std::time::Duration;
+
 use serve_support::{library, Server, LIBRARY};
 
 const ACTIVE_BY_TITLE: [&str; 5] = [
@@ -568,6 +570,66 @@ fn a_token_guards_everything_but_health() {
         None,
     );
     assert_eq!(right.status, 200);
+}
+
+/// A browser sends no header on page load nor on its `EventSource`: the
+/// preview page takes the token once in its address and gets a cookie.
+#[test]
+fn the_preview_page_logs_in_with_the_token_once() {
+    let dir = library(LIBRARY);
+    let server = Server::start_with_env(dir.path(), &[], &[("CANNERY_TOKEN", "s3cret;token")]);
+    let login = |query: &str| {
+        serve_support::raw(
+            &server.addr,
+            format!("GET /?{query} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+            Duration::from_secs(5),
+        )
+    };
+    // A wrong token gets no cookie.
+    let wrong = login("token=s3cret%3Btokem");
+    assert!(wrong.starts_with("HTTP/1.1 401"), "{wrong}");
+    assert!(!wrong.to_lowercase().contains("set-cookie"), "{wrong}");
+
+    let right = login("token=s3cret%3Btoken");
+    assert!(right.starts_with("HTTP/1.1 303"), "{right}");
+    let lower = right.to_lowercase();
+    assert!(lower.contains("\r\nlocation: /\r\n"), "{right}");
+    let set = right
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .unwrap_or_else(|| panic!("no cookie: {right}"));
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    assert!(!set.contains("s3cret"), "the token in clear: {set}");
+    let cookie = set.split(';').next().unwrap();
+
+    // The cookie opens the page, the API and the event stream.
+    let with = |path: &str| server.send("GET", path, &[("Cookie", cookie)], None);
+    let page = with("/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("/assets/app.js"));
+    assert_eq!(with("/assets/app.js").status, 200);
+    assert_eq!(with("/api/v1/canned-responses").json()["meta"]["total"], 5);
+    let events = serve_support::raw(
+        &server.addr,
+        format!("GET /api/v1/events HTTP/1.1\r\nHost: x\r\nCookie: theme=dark; {cookie}\r\n\r\n")
+            .as_bytes(),
+        Duration::from_secs(2),
+    );
+    assert!(events.starts_with("HTTP/1.1 200"), "{events}");
+    assert!(events.contains("event: reload"), "{events}");
+
+    // A cookie with another value is no key.
+    let forged = server.send(
+        "GET",
+        "/api/v1/canned-responses",
+        &[("Cookie", "cannery_token=733363726574")],
+        None,
+    );
+    assert_eq!(forged.status, 401);
+    assert_eq!(server.get("/").status, 401);
 }
 
 #[test]

@@ -120,7 +120,8 @@ async fn handle(req: hyper::Request<Incoming>, state: Arc<State>) -> hyper::Resp
     let authorization = header("authorization");
     // Only a use that will be counted reads its body: a refused write is
     // refused before the body is waited for.
-    let bytes = if super::wants_body(&state, method, path, authorization) {
+    let cookie = header("cookie");
+    let bytes = if super::wants_body(&state, method, path, authorization, cookie) {
         match read_body(body).await {
             Ok(bytes) => bytes,
             Err(answer) => return finish(&state, &parts, started, Reply::Answer(answer)),
@@ -136,6 +137,7 @@ async fn handle(req: hyper::Request<Incoming>, state: Arc<State>) -> hyper::Resp
             query: parts.uri.query(),
             if_none_match: header("if-none-match").and_then(|v| std::str::from_utf8(v).ok()),
             authorization,
+            cookie,
             body: &bytes,
         },
     );

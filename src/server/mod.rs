@@ -113,6 +113,8 @@ pub struct Request<'a> {
     pub query: Option<&'a str>,
     pub if_none_match: Option<&'a str>,
     pub authorization: Option<&'a [u8]>,
+    /// The `Cookie` header: the preview page's token ([`auth::COOKIE`]).
+    pub cookie: Option<&'a [u8]>,
     /// The body, read only for `POST …/use`.
     pub body: &'a [u8],
 }
@@ -125,10 +127,19 @@ pub enum Reply {
 
 /// Whether a request's body is needed: only for a use that is counted,
 /// from a client that may ask.
-pub fn wants_body(state: &State, method: Method, path: &str, authorization: Option<&[u8]>) -> bool {
+pub fn wants_body(
+    state: &State,
+    method: Method,
+    path: &str,
+    authorization: Option<&[u8]>,
+    cookie: Option<&[u8]>,
+) -> bool {
     method == Method::Post
         && state.usage.is_some()
-        && state.token.as_ref().is_none_or(|t| t.allows(authorization))
+        && state
+            .token
+            .as_ref()
+            .is_none_or(|t| t.admits(authorization, cookie))
         && matches!(router::route(method, path, true), Ok(Route::Use(_)))
 }
 
@@ -136,11 +147,14 @@ pub fn wants_body(state: &State, method: Method, path: &str, authorization: Opti
 pub fn respond(state: &Arc<State>, req: &Request) -> Reply {
     let health = req.path == "/api/v1/health";
     if let (Some(token), false) = (&state.token, health) {
-        if !token.allows(req.authorization) {
+        if let Some(answer) = page_login(token, req) {
+            return Reply::Answer(answer);
+        }
+        if !token.admits(req.authorization, req.cookie) {
             return Reply::Answer(
                 Answer::error(
                     401,
-                    "this server needs a token: send `Authorization: Bearer <token>`",
+                    "this server needs a token: send `Authorization: Bearer <token>`, or open the preview page once as `/?token=<token>`",
                 )
                 .with_header("www-authenticate", "Bearer"),
             );
@@ -177,6 +191,30 @@ pub fn respond(state: &Arc<State>, req: &Request) -> Reply {
     };
     let answer = answered.unwrap_or_else(|refused| refused);
     Reply::Answer(answer.revalidated(req.if_none_match))
+}
+
+/// `GET /?token=…` with the right token: a cookie that lets the browser in
+/// from now on, and a redirect to `/` so that the token leaves the address
+/// bar and the history. A wrong token is a 401 like any other.
+fn page_login(token: &Token, req: &Request) -> Option<Answer> {
+    if req.path != "/" || !matches!(req.method, Method::Get | Method::Head) {
+        return None;
+    }
+    let given = req
+        .query?
+        .split('&')
+        .find_map(|p| p.strip_prefix("token="))?;
+    let given = params::decode(given).ok()?;
+    token.is(given.as_bytes()).then(|| {
+        let mut answer = Answer::empty(303)
+            .with_header("location", "/")
+            .with_header("set-cookie", token.cookie())
+            .with_header("cache-control", "no-store");
+        answer
+            .headers
+            .push(("referrer-policy", "no-referrer".into()));
+        answer
+    })
 }
 
 /// Serves until Ctrl-C or SIGTERM. `started` is called once the address

@@ -240,9 +240,22 @@ fn document() -> Value {
     }}));
     paths.insert("/".into(), json!({ "get": {
         "summary": "The preview page",
+        "description": "With a token, a browser opens `/?token=TOKEN` once: the right token is answered with a 303 to `/` and a `cannery_token` cookie (HttpOnly, SameSite=Strict) that every route then takes like the bearer token.",
+        "parameters": [{
+            "name": "token", "in": "query", "required": false,
+            "description": "The server's token, to get the cookie; only when the server has a token",
+            "schema": { "type": "string" },
+        }],
         "responses": {
             "200": { "description": "HTML", "content": { "text/html": { "schema": { "type": "string" } } } },
-            "401": error("A token is required and the request did not carry it"),
+            "303": {
+                "description": "The token was right: a cookie that lets this browser in, and `/` to go to",
+                "headers": {
+                    "Set-Cookie": { "schema": { "type": "string" } },
+                    "Location": { "schema": { "type": "string" } },
+                },
+            },
+            "401": error("A token is required and the request did not carry it, or `token` is wrong"),
         },
     }}));
     paths.insert("/openapi.json".into(), json!({ "get": {
@@ -260,10 +273,13 @@ fn document() -> Value {
             "version": env!("CARGO_PKG_VERSION"),
             "description": "A support team's canned responses, read-only. The library is changed by editing its files and committing them: `POST`, `PUT`, `PATCH` and `DELETE` get 405. Every JSON answer carries an `ETag`; `If-None-Match` gets 304. `HEAD` works wherever `GET` does.",
         },
-        "security": [{}, {"bearer": []}],
+        "security": [{}, {"bearer": []}, {"cookie": []}],
         "paths": paths,
         "components": {
-            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "Needed when the server runs with a token (`--token-file` or `$CANNERY_TOKEN`)" } },
+            "securitySchemes": {
+                "bearer": { "type": "http", "scheme": "bearer", "description": "Needed when the server runs with a token (`--token-file` or `$CANNERY_TOKEN`)" },
+                "cookie": { "type": "apiKey", "in": "cookie", "name": "cannery_token", "description": "What a browser gets from `/?token=TOKEN`: the token in hex, taken like the bearer token" },
+            },
             "schemas": schemas::all(),
         },
     })
