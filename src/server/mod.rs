@@ -174,7 +174,7 @@ pub fn respond(state: &Arc<State>, req: &Request) -> Reply {
             }
         }
         Route::Page => Ok(page::answer(req.path)),
-        Route::OpenApi => Ok(openapi::answer()),
+        Route::OpenApi => Ok(openapi::answer(state.usage.is_some())),
         Route::List => routes::list(&index, usage, req),
         Route::Response(id) => routes::one(&index, usage, id, req),
         Route::Use(id) => routes::count_use(&index, usage, id, req),

@@ -10,10 +10,30 @@ use std::sync::OnceLock;
 
 mod schemas;
 
-pub fn answer() -> Answer {
-    static DOCUMENT: OnceLock<Value> = OnceLock::new();
-    Answer::json(200, DOCUMENT.get_or_init(document))
+/// The document of this server: `POST …/{id}/use` is in it only when
+/// uses are counted (`--usage-log`). Without it that route is a 405 like
+/// every write, and a client (schemathesis, for one) that reads the
+/// document must not be told it may count uses.
+pub fn answer(counting: bool) -> Answer {
+    static COUNTING: OnceLock<Value> = OnceLock::new();
+    static READ_ONLY: OnceLock<Value> = OnceLock::new();
+    if counting {
+        Answer::json(200, COUNTING.get_or_init(document))
+    } else {
+        Answer::json(
+            200,
+            READ_ONLY.get_or_init(|| {
+                let mut document = document();
+                if let Some(paths) = document["paths"].as_object_mut() {
+                    paths.remove(USE);
+                }
+                document
+            }),
+        )
+    }
 }
+
+const USE: &str = "/api/v1/canned-responses/{id}/use";
 
 pub fn schema(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })
@@ -121,7 +141,7 @@ fn document() -> Value {
             read_answers(ok("The response", "ResponseOne"), true),
         ),
     );
-    paths.insert("/api/v1/canned-responses/{id}/use".into(), json!({ "post": {
+    paths.insert(USE.into(), json!({ "post": {
         "summary": "Count one use of a response (only with `serve --usage-log`)",
         "description": "Appends one line to the usage log; an unknown id writes nothing.",
         "parameters": [id(), query("agent", "Who used it (or `agent` in the body)", json!({"type": "string", "minLength": 1, "maxLength": 200}))],
@@ -298,6 +318,16 @@ pub fn paths() -> Vec<String> {
 mod tests {
     use super::super::router::{route, Method, Route};
     use super::*;
+
+    #[test]
+    fn counting_uses_is_described_only_when_it_is_on() {
+        let paths_of = |counting| -> serde_json::Value {
+            serde_json::from_slice(&answer(counting).body).unwrap()
+        };
+        assert!(paths_of(true)["paths"][USE]["post"].is_object());
+        assert!(paths_of(false)["paths"].get(USE).is_none());
+        assert!(paths_of(false)["paths"]["/api/v1/canned-responses/{id}"].is_object());
+    }
 
     #[test]
     fn every_route_is_described() {
