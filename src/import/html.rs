@@ -145,7 +145,9 @@ fn parse(html: &str) -> Vec<Node> {
                 .trim_end_matches('>')
                 .trim()
                 .to_ascii_lowercase();
-            if let Some(at) = stack.iter().rposition(|(n, _, _)| *n == name) {
+            // Never the document itself (index 0, nameless): `</>` is no end tag.
+            let open = stack.iter().rposition(|(n, _, _)| *n == name);
+            if let Some(at) = open.filter(|&at| at > 0) {
                 while stack.len() > at {
                     close(&mut stack);
                 }
@@ -703,6 +705,15 @@ fn title(title: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression (fuzzing, `import` target): an empty end tag `</>`
+    /// matched the nameless document and closed it, and the next text had
+    /// nowhere to go: a panic.
+    #[test]
+    fn an_empty_end_tag_closes_nothing() {
+        let nodes = parse("Hi</>>p\np<b>there</b>");
+        assert!(!nodes.is_empty());
+    }
 
     #[test]
     fn tags_nest_and_close_as_browsers_would() {
