@@ -81,7 +81,7 @@ impl Progress {
         }
         self.bar.inc(steps);
         if !self.shown.load(Ordering::Relaxed)
-            && self.started.elapsed() >= DELAY
+            && self.started.elapsed() >= delay()
             && !self.shown.swap(true, Ordering::Relaxed)
         {
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
@@ -106,6 +106,15 @@ impl Drop for Progress {
 }
 
 /// Whether bars may be drawn in this process.
+/// [`DELAY`], or `$CANNERY_PROGRESS_DELAY_MS`: tests set 0, since a fast
+/// machine checks their libraries before any delay worth having.
+fn delay() -> Duration {
+    std::env::var("CANNERY_PROGRESS_DELAY_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(DELAY, Duration::from_millis)
+}
+
 fn may_draw() -> bool {
     std::io::stderr().is_terminal() && allowed_by(|name| std::env::var_os(name))
 }

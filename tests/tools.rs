@@ -346,11 +346,18 @@ fn check_shows_a_progress_bar_only_to_a_person_at_a_terminal() {
             format!("---\ntitle: Reply {i}\n---\nr{i}a r{i}b r{i}c r{i}d r{i}e r{i}f.\n"),
         );
     }
-    let drawn = on_a_terminal(tmp.path(), "check", &[]);
+    // Loading got faster than the bar's delay: the test asks for none.
+    let drawn = on_a_terminal(tmp.path(), "check", &[("CANNERY_PROGRESS_DELAY_MS", "0")]);
     assert!(drawn.contains("Reading responses ["), "no bar: {drawn:?}");
     for (args, env) in [
-        ("check", &[("CI", "true")][..]),
-        ("check --format json", &[][..]),
+        (
+            "check",
+            &[("CI", "true"), ("CANNERY_PROGRESS_DELAY_MS", "0")][..],
+        ),
+        (
+            "check --format json",
+            &[("CANNERY_PROGRESS_DELAY_MS", "0")][..],
+        ),
     ] {
         let drawn = on_a_terminal(tmp.path(), args, env);
         assert!(!drawn.contains("Reading"), "{args} {env:?} drew {drawn:?}");
