@@ -401,6 +401,10 @@
       if (keyOf(data) !== state.shown) refresh();
     });
     source.addEventListener('error', () => {
+      // A server restarted within the same second (generation 1 again)
+      // announces the same key as the one shown, though its library may
+      // differ: after any break, the next announcement refreshes.
+      state.shown = null;
       if (source.readyState !== EventSource.CLOSED) {
         setLive('connecting');
         return;
