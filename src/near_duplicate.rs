@@ -122,12 +122,7 @@ fn shingles(body: &str) -> Vec<u64> {
 /// case.
 fn each_shingle(body: &str, mut each: impl FnMut(u64)) {
     let (mut previous, mut words) = (0u64, 0usize);
-    each_word(body, |w| {
-        let w = w.trim_matches('.');
-        if w.is_empty() {
-            return;
-        }
-        let h = word_hash(w);
+    each_word_hash(body, |h| {
         if words > 0 {
             each(mix(previous.rotate_left(17) ^ h));
         }
@@ -162,8 +157,95 @@ fn add(bins: &mut [u64; SIGNATURE], h: u64) {
     }
 }
 
-/// Calls `each` with every run of letters, digits, `_` and `.` in `body`:
+/// Calls `each` with the `word_hash` of every word of `body` with its
+/// leading and trailing dots trimmed (words of dots only are skipped): the
+/// same as `each_word`, `trim_matches('.')` and `word_hash`, in one pass
+/// over the bytes. Detection reads every byte of every body, so this loop
+/// is most of its cost; a word with non-ASCII letters takes the slow path.
+fn each_word_hash(body: &str, mut each: impl FnMut(u64)) {
+    const SEPARATOR: u8 = 0;
+    const LETTER: u8 = 1;
+    const DOT: u8 = 2;
+    const CLASS: [u8; 128] = {
+        let mut class = [SEPARATOR; 128];
+        let mut b = 0;
+        while b < 128 {
+            let c = b as u8;
+            if c.is_ascii_alphanumeric() || c == b'_' {
+                class[b] = LETTER;
+            } else if c == b'.' {
+                class[b] = DOT;
+            }
+            b += 1;
+        }
+        class
+    };
+    let bytes = body.as_bytes();
+    // The word's start, whether a letter was seen (dots before it are not
+    // hashed), the running hash and the hash as of its last letter (dots
+    // after it are not hashed either).
+    let (mut start, mut seen, mut ascii) = (None, false, true);
+    let (mut h, mut last) = (FNV_OFFSET, FNV_OFFSET);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (class, len) = if b < 128 {
+            (CLASS[b as usize], 1)
+        } else {
+            let c = body[i..].chars().next().unwrap_or_default();
+            let class = if c.is_alphanumeric() {
+                ascii = false;
+                LETTER
+            } else {
+                SEPARATOR
+            };
+            (class, c.len_utf8())
+        };
+        if class == SEPARATOR {
+            if let Some(s) = start.take() {
+                if !ascii {
+                    emit_slow(&body[s..i], &mut each);
+                } else if seen {
+                    each(last);
+                }
+            }
+        } else {
+            if start.is_none() {
+                (start, seen, ascii, h) = (Some(i), false, len == 1, FNV_OFFSET);
+            }
+            if class == LETTER {
+                seen = true;
+            }
+            if seen && ascii {
+                h = fnv(h, b.to_ascii_lowercase());
+                if class == LETTER {
+                    last = h;
+                }
+            }
+        }
+        i += len;
+    }
+    if let Some(s) = start {
+        if !ascii {
+            emit_slow(&body[s..], &mut each);
+        } else if seen {
+            each(last);
+        }
+    }
+}
+
+/// A word with non-ASCII letters: split, trimmed and hashed the long way.
+fn emit_slow(word: &str, each: &mut impl FnMut(u64)) {
+    let word = word.trim_matches('.');
+    if !word.is_empty() {
+        each(word_hash(word));
+    }
+}
+
+/// Calls `each` with every run of letters, digits, `_` and `.` in `body`
+/// (the definition `each_word_hash` is held to):
 /// a byte loop, since ASCII needs no decoding and bodies are mostly ASCII.
+#[cfg(test)]
 fn each_word<'a>(body: &'a str, mut each: impl FnMut(&'a str)) {
     let bytes = body.as_bytes();
     let (mut i, mut start) = (0, None);
@@ -192,11 +274,8 @@ fn each_word<'a>(body: &'a str, mut each: impl FnMut(&'a str)) {
 
 /// FNV-1a over the word's lowercase letters, without allocating.
 fn word_hash(word: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |b: u8| {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    };
+    let mut h: u64 = FNV_OFFSET;
+    let mut eat = |b: u8| h = fnv(h, b);
     if word.is_ascii() {
         word.bytes().for_each(|b| eat(b.to_ascii_lowercase()));
     } else {
@@ -206,6 +285,12 @@ fn word_hash(word: &str) -> u64 {
         }
     }
     h
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
 }
 
 /// A one-permutation MinHash signature: each shingle falls in one of 64
@@ -345,6 +430,39 @@ mod tests {
     }
 
     use super::*;
+
+    /// The one-pass hasher against the plain definition: split, trim the
+    /// dots, hash.
+    #[test]
+    fn words_hash_in_one_pass_as_split_then_hashed() {
+        let pieces = [
+            "a", "B", "z9", "_", ".", "..", " ", "\n", ",", "-", "é", "É", "日", "ß", "İ",
+            "\u{200b}", "!", "e.g.", "3.5", "...x", "ÄÖ.Ü", "**", "](",
+        ];
+        let mut bodies = vec![String::new(), BASE.to_string()];
+        let mut state = 7u64;
+        for _ in 0..2000 {
+            let mut body = String::new();
+            for _ in 0..(state % 12) {
+                state = mix(state);
+                body.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            state = mix(state);
+            bodies.push(body);
+        }
+        for body in &bodies {
+            let mut slow = Vec::new();
+            each_word(body, |w| {
+                let w = w.trim_matches('.');
+                if !w.is_empty() {
+                    slow.push(word_hash(w));
+                }
+            });
+            let mut fast = Vec::new();
+            each_word_hash(body, |h| fast.push(h));
+            assert_eq!(fast, slow, "{body:?}");
+        }
+    }
 
     const BASE: &str = "Thanks for reaching out about your refund. We have processed it today and \
         the money should be back on your card within five to seven business days, depending on \
