@@ -75,12 +75,12 @@ except Exception:
 ' "$1"
 }
 
-cpu_ms() { # mean user + system time of a hyperfine JSON, in milliseconds
-    python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))["results"][0]; print((r["user"] + r["system"]) * 1000)' "$1"
+cpu_ms() { # mean user + system time of a hyperfine JSON's first command (or of command $2), in ms
+    python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]; print((r["user"] + r["system"]) * 1000)' "$1" "${2:-0}"
 }
 
-median_ms() {
-    python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["results"][0]["median"] * 1000)' "$1"
+median_ms() { # median of a hyperfine JSON's first command (or of command $2), in ms
+    python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["median"] * 1000)' "$1" "${2:-0}"
 }
 
 max_rss_kb() {
@@ -89,11 +89,11 @@ max_rss_kb() {
 
 q() { printf '%q' "$1"; }
 
-bench() { # name json command [hyperfine options...]
+bench() { # name json command [hyperfine options and more -n NAME COMMAND...]
     local name=$1 json=$2 cmd=$3
     shift 3
     hyperfine --style basic --warmup "$warmup" --runs "$runs" \
-        --export-json "$json" "$@" -n "$name" "$cmd" >&2
+        --export-json "$json" -n "$name" "$cmd" "$@" >&2
 }
 
 declare -A med rss commands note size
@@ -147,16 +147,18 @@ for n in "${sizes[@]}"; do
                 ignore=(--ignore-failure)
             fi
             note[$n]="$errors errors, $warnings warnings, exit $status"
-            bench "cannery check" "$results/$n-cannery.json" "${commands[$n,cannery]}" "${ignore[@]}"
-            med[$n,cannery]=$(median_ms "$results/$n-cannery.json")
             # The same library with near-duplicate detection off, to see
-            # what that detection costs (SPEC §7.3).
+            # what that detection costs (SPEC §7.3). Both in one hyperfine
+            # call, one right after the other, so that other work on the
+            # machine weighs on both alike.
             nodup=$work/library-$n-no-duplicates
             cp -r "$corpus" "$nodup"
             printf 'duplicates:\n  threshold: 0\n' >> "$nodup/cannery.yaml"
             commands[$n,nodup]="$(q "$cannery") --library $(q "$nodup") check --format json > /dev/null"
-            bench "cannery check, near-duplicates off" "$results/$n-nodup.json" "${commands[$n,nodup]}" "${ignore[@]}"
-            med[$n,nodup]=$(median_ms "$results/$n-nodup.json")
+            bench "cannery check" "$results/$n-cannery.json" "${commands[$n,cannery]}" "${ignore[@]}" \
+                -n "cannery check, near-duplicates off" "${commands[$n,nodup]}"
+            med[$n,cannery]=$(median_ms "$results/$n-cannery.json")
+            med[$n,nodup]=$(median_ms "$results/$n-cannery.json" 1)
             /usr/bin/time -v -o "$work/cannery-$n.time" bash -c "${commands[$n,cannery]}" || true
             rss[$n,cannery]=$(max_rss_kb "$work/cannery-$n.time")
         fi
@@ -258,9 +260,13 @@ mib() { python3 -c 'import sys; print("%.1f MiB" % (int(sys.argv[1]) / 1024))' "
     echo
     echo '```sh'
     for n in "${sizes[@]}"; do
-        for tool in cat cannery nodup hugo; do
+        for tool in cat cannery hugo; do
             if [[ -n "${commands[$n,$tool]:-}" ]]; then
-                echo "hyperfine --warmup $warmup --runs $runs --export-json $n-$tool.json $(shown "${commands[$n,$tool]}")"
+                also=""
+                if [[ $tool == cannery && -n "${commands[$n,nodup]:-}" ]]; then
+                    also=" $(shown "${commands[$n,nodup]}")"
+                fi
+                echo "hyperfine --warmup $warmup --runs $runs --export-json $n-$tool.json $(shown "${commands[$n,$tool]}")$also"
             fi
         done
         for tool in cannery hugo; do
