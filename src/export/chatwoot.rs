@@ -2,7 +2,7 @@
 //! content is Markdown, which Chatwoot renders; the short code is the name.
 
 use super::dialect::{Dialect, Syntax};
-use super::{Cx, Target};
+use super::{Cx, Element, Target};
 use crate::import::{list, required, title_from_key, Body, Draft, ImportCx};
 use crate::response::{Response, Visibility};
 use serde_json::{json, Value};
@@ -49,7 +49,7 @@ impl Target for Chatwoot {
         r.shortcut.clone().unwrap_or_default()
     }
 
-    fn element(&self, cx: &mut Cx) -> Value {
+    fn element(&self, cx: &mut Cx) -> Element {
         if cx.response.visibility != Visibility::Shared {
             cx.unsupported_visibility(
                 "every Chatwoot canned response is shared by the whole account",
@@ -60,7 +60,7 @@ impl Target for Chatwoot {
         cx.limit("short_code", "the shortcut", &short_code, 255);
         let content = cx.markdown();
         cx.limit("content", "the reply", &content, 20_000);
-        json!({"short_code": short_code, "content": content})
+        json!({"short_code": short_code, "content": content}).into()
     }
 
     fn items(&self, doc: Value) -> Result<Vec<Value>, String> {

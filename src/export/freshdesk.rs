@@ -3,7 +3,7 @@
 
 use super::dialect::{Dialect, Syntax};
 use super::settings::{Ids, Kind, Setting};
-use super::{Cx, Target};
+use super::{Cx, Element, Target};
 use crate::import::{list, required, text, Body, Draft, ImportCx};
 use crate::response::Visibility;
 use serde_json::{json, Map, Value};
@@ -55,7 +55,7 @@ impl Target for Freshdesk {
         SETTINGS
     }
 
-    fn element(&self, cx: &mut Cx) -> Value {
+    fn element(&self, cx: &mut Cx) -> Element {
         let r = cx.response;
         let mut body = Map::new();
         body.insert("title".into(), json!(r.title));
@@ -75,7 +75,7 @@ impl Target for Freshdesk {
                 body.insert("folder_id".into(), cx.setting("folder_id"));
             }
         }
-        Value::Object(body)
+        Value::Object(body).into()
     }
 
     fn items(&self, doc: Value) -> Result<Vec<Value>, String> {

@@ -2,7 +2,7 @@
 
 use super::dialect::{Dialect, Syntax};
 use super::settings::{Ids, Kind, Setting};
-use super::{Cx, Target};
+use super::{Cx, Element, Target};
 use crate::import::{list, required, text, Body, Draft, ImportCx};
 use crate::response::Visibility;
 use serde_json::{json, Map, Value};
@@ -57,7 +57,7 @@ impl Target for Front {
         SETTINGS
     }
 
-    fn element(&self, cx: &mut Cx) -> Value {
+    fn element(&self, cx: &mut Cx) -> Element {
         let r = cx.response;
         let mut body = Map::new();
         body.insert("name".into(), json!(r.title));
@@ -83,7 +83,7 @@ impl Target for Front {
             ),
             _ => {}
         }
-        Value::Object(body)
+        Value::Object(body).into()
     }
 
     fn items(&self, doc: Value) -> Result<Vec<Value>, String> {

@@ -2,7 +2,7 @@
 //! email and text for chat, with `{%name,fallback=text%}`.
 
 use super::dialect::{Dialect, Syntax};
-use super::{Cx, Target};
+use super::{Cx, Element, Target};
 use crate::import::{list, required, text, Body, Draft, ImportCx};
 use crate::response::Visibility;
 use serde_json::{json, Value};
@@ -39,14 +39,14 @@ impl Target for HelpScout {
         Some(&DIALECT)
     }
 
-    fn element(&self, cx: &mut Cx) -> Value {
+    fn element(&self, cx: &mut Cx) -> Element {
         let r = cx.response;
         if r.visibility != Visibility::Shared {
             cx.unsupported_visibility(
                 "Help Scout's saved replies are seen by everyone with access to the mailbox",
             );
         }
-        json!({"name": r.title, "text": cx.html(), "chatText": cx.text()})
+        json!({"name": r.title, "text": cx.html(), "chatText": cx.text()}).into()
     }
 
     fn items(&self, doc: Value) -> Result<Vec<Value>, String> {

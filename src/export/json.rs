@@ -1,7 +1,7 @@
 //! `json`: Cannery's own response objects (SPEC §5.1), one per response,
 //! inactive ones included.
 
-use super::{Cx, Target};
+use super::{Cx, Element, Target};
 use crate::import::{list, required, text, Body, Draft, ImportCx};
 use crate::object::{Provenance, ResponseObject};
 use crate::response::{Response, Visibility};
@@ -30,13 +30,13 @@ impl Target for Json {
         r.id.clone()
     }
 
-    fn element(&self, cx: &mut Cx) -> Value {
+    fn element(&self, cx: &mut Cx) -> Element {
         let r = cx.response;
         let provenance = cx
             .history
             .map_or_else(Provenance::default, |h| h.provenance(&r.path));
         let object = ResponseObject::new(r, provenance, None);
-        serde_json::to_value(object).unwrap_or_default()
+        Element::written(&object)
     }
 
     fn items(&self, doc: Value) -> Result<Vec<Value>, String> {

@@ -10,6 +10,7 @@
 mod chatwoot;
 mod context;
 pub mod dialect;
+mod element;
 mod freshdesk;
 mod front;
 mod helpscout;
@@ -25,6 +26,7 @@ mod zendesk;
 
 pub use context::Cx;
 pub use dialect::Dialect;
+pub use element::Element;
 pub use settings::{settings_problems, Setting};
 
 use crate::import::{Draft, ImportCx};
@@ -73,10 +75,10 @@ pub trait Target: Sync {
     }
     /// The body of the create request for `cx.response`. Problems go to
     /// `cx`; when one is an error, the element is not used.
-    fn element(&self, cx: &mut Cx) -> Value;
+    fn element(&self, cx: &mut Cx) -> Element;
     /// The whole output. JSON targets write one array.
-    fn write(&self, elements: &[Value]) -> Vec<u8> {
-        pretty_array(elements)
+    fn write(&self, elements: &[Element]) -> Vec<u8> {
+        element::pretty_array(elements)
     }
     /// The elements of an import file: this target's export, or its list
     /// API's answer.
@@ -184,43 +186,6 @@ pub fn export(library: &Library, target: &dyn Target, options: &Options) -> Expo
     }
 }
 
-/// `serde_json::to_vec_pretty(elements)` and a newline, byte for byte, with
-/// the elements written in parallel: on one thread, writing 10,000
-/// elements was a third of an export's time. A pretty element's line
-/// breaks all lie between tokens (strings escape theirs), so indenting it
-/// one level is inserting two spaces after each.
-fn pretty_array(elements: &[Value]) -> Vec<u8> {
-    if elements.is_empty() {
-        return b"[]\n".to_vec();
-    }
-    let parts: Vec<Vec<u8>> = elements
-        .par_iter()
-        .map(|element| {
-            let pretty = serde_json::to_vec_pretty(element).unwrap_or_default();
-            let mut part = Vec::with_capacity(pretty.len() + pretty.len() / 8 + 2);
-            part.extend_from_slice(b"  ");
-            for &b in &pretty {
-                part.push(b);
-                if b == b'\n' {
-                    part.extend_from_slice(b"  ");
-                }
-            }
-            part
-        })
-        .collect();
-    let total: usize = parts.iter().map(|p| p.len() + 2).sum();
-    let mut out = Vec::with_capacity(total + 4);
-    out.extend_from_slice(b"[\n");
-    for (n, part) in parts.iter().enumerate() {
-        if n > 0 {
-            out.extend_from_slice(b",\n");
-        }
-        out.extend_from_slice(part);
-    }
-    out.extend_from_slice(b"\n]\n");
-    out
-}
-
 /// The problems an export to `target` would meet, beyond the library's own:
 /// what `check --target` adds.
 pub fn check(library: &Library, target: &dyn Target, options: &Options) -> Vec<Problem> {
@@ -229,7 +194,11 @@ pub fn check(library: &Library, target: &dyn Target, options: &Options) -> Vec<P
 
 /// Builds every element in parallel and checks what spans elements (unique
 /// names). Problems come back unsorted.
-fn build(library: &Library, target: &dyn Target, options: &Options) -> (Vec<Value>, Vec<Problem>) {
+fn build(
+    library: &Library,
+    target: &dyn Target,
+    options: &Options,
+) -> (Vec<Element>, Vec<Problem>) {
     let locale = options.locale.as_deref();
     let mut chosen: Vec<Cow<Response>> = if target.flattens_variants() || locale.is_some() {
         library.for_export(locale)
@@ -241,7 +210,7 @@ fn build(library: &Library, target: &dyn Target, options: &Options) -> (Vec<Valu
     // Variants share their base's id, so the path breaks ties.
     chosen.sort_by_cached_key(|r| (target.sort_key(r), r.id.clone(), r.path.clone()));
     let spellings = dialect::Spellings::new(target, &library.config);
-    let built: Vec<(Value, Vec<Problem>)> = chosen
+    let built: Vec<(Element, Vec<Problem>)> = chosen
         .par_iter()
         .map(|r| {
             let mut cx = Cx::new(r, &library.config, target, &spellings);
@@ -260,7 +229,7 @@ fn build(library: &Library, target: &dyn Target, options: &Options) -> (Vec<Valu
         }
         let mut clash = false;
         for ((field, what), seen) in target.unique().iter().zip(&mut taken) {
-            let Some(value) = element.get(*field).and_then(Value::as_str) else {
+            let Some(value) = element.field(field) else {
                 continue;
             };
             if let Some(first) = seen.get(value) {
@@ -318,23 +287,6 @@ mod tests {
     use super::*;
     use crate::source::{Listing, ReadError, Source};
 
-    #[test]
-    fn a_pretty_array_is_serde_jsons_to_the_byte() {
-        let elements: Vec<Value> = vec![
-            serde_json::json!({"a": 1, "b": [1, 2, {"c": "line\nbreak"}], "d": {}, "e": []}),
-            serde_json::json!("text"),
-            serde_json::json!({"nested": {"deeper": {"x": null, "y": [true, false]}}}),
-        ];
-        for n in 0..=elements.len() {
-            let mut expected = serde_json::to_vec_pretty(&elements[..n]).unwrap();
-            expected.push(b'\n');
-            assert_eq!(
-                String::from_utf8(pretty_array(&elements[..n])).unwrap(),
-                String::from_utf8(expected).unwrap()
-            );
-        }
-    }
-
     struct Files(&'static [(&'static str, &'static str)]);
 
     impl Source for Files {
@@ -380,5 +332,31 @@ mod tests {
         );
         assert!(render(&library, "whatomate", &Options::default()).is_err());
         assert!(render(&library, "json", &Options::default()).is_ok());
+    }
+
+    /// A written element has no fields to compare: every target that wants
+    /// a field unique must build values, or duplicates would pass unseen.
+    #[test]
+    fn targets_with_unique_fields_build_values() {
+        let library = Library::load(&Files(&[(
+            "a.md",
+            "---\ntitle: One\nshortcut: one\n---\nOne.\n",
+        )]));
+        for target in TARGETS {
+            let options = Options::default();
+            let (elements, _) = build(&library, *target, &options);
+            if !target.unique().is_empty() {
+                assert_eq!(elements.len(), 1, "{}", target.name());
+            }
+            for element in &elements {
+                for (field, _) in target.unique() {
+                    assert!(
+                        element.field(field).is_some(),
+                        "{}: `{field}` is not a string field of its element",
+                        target.name()
+                    );
+                }
+            }
+        }
     }
 }

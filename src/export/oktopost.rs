@@ -2,7 +2,7 @@
 //! so they stay as Cannery writes them.
 
 use super::dialect::{Dialect, Syntax};
-use super::{Cx, Target};
+use super::{Cx, Element, Target};
 use crate::import::{list, required, text, Body, Draft, ImportCx};
 use crate::response::Visibility;
 use serde_json::{json, Value};
@@ -34,7 +34,7 @@ impl Target for Oktopost {
         &[("name", "name")]
     }
 
-    fn element(&self, cx: &mut Cx) -> Value {
+    fn element(&self, cx: &mut Cx) -> Element {
         let r = cx.response;
         cx.limit("name", "the title", &r.title, 64);
         let content = cx.text();
@@ -48,7 +48,7 @@ impl Target for Oktopost {
                 ""
             }
         };
-        json!({"name": r.title, "content": content, "visibility": visibility})
+        json!({"name": r.title, "content": content, "visibility": visibility}).into()
     }
 
     fn items(&self, doc: Value) -> Result<Vec<Value>, String> {

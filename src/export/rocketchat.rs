@@ -3,7 +3,7 @@
 
 use super::dialect::{Dialect, Syntax};
 use super::settings::{Ids, Kind, Setting};
-use super::{Cx, Target};
+use super::{Cx, Element, Target};
 use crate::import::{list, required, title_from_key, Body, Draft, ImportCx};
 use crate::response::{Response, Visibility};
 use serde_json::{json, Map, Value};
@@ -56,7 +56,7 @@ impl Target for RocketChat {
         r.shortcut.clone().unwrap_or_default()
     }
 
-    fn element(&self, cx: &mut Cx) -> Value {
+    fn element(&self, cx: &mut Cx) -> Element {
         let r = cx.response;
         let shortcut = cx.shortcut();
         let text = cx.text();
@@ -76,7 +76,7 @@ impl Target for RocketChat {
         if let Some(d) = &r.department {
             body.insert("departmentId".into(), cx.setting_for("departments", d));
         }
-        Value::Object(body)
+        Value::Object(body).into()
     }
 
     fn items(&self, doc: Value) -> Result<Vec<Value>, String> {

@@ -1,7 +1,7 @@
 //! `supporthub`: `POST /api/canned-responses` on `<subdomain>.support-hub.io`.
 
 use super::dialect::{Dialect, Syntax};
-use super::{Cx, Target};
+use super::{Cx, Element, Target};
 use crate::import::{list, required, Body, Draft, ImportCx};
 use crate::response::Visibility;
 use serde_json::{json, Value};
@@ -29,7 +29,7 @@ impl Target for SupportHub {
         Some(&DIALECT)
     }
 
-    fn element(&self, cx: &mut Cx) -> Value {
+    fn element(&self, cx: &mut Cx) -> Element {
         let r = cx.response;
         let global = match r.visibility {
             Visibility::Shared => true,
@@ -44,7 +44,7 @@ impl Target for SupportHub {
             }
         };
         let body = cx.html();
-        json!({"name": r.title, "body": body, "global": global})
+        json!({"name": r.title, "body": body, "global": global}).into()
     }
 
     fn items(&self, doc: Value) -> Result<Vec<Value>, String> {

@@ -2,7 +2,7 @@
 //! so they stay as Cannery writes them.
 
 use super::dialect::{Dialect, Syntax};
-use super::{Cx, Target};
+use super::{Cx, Element, Target};
 use crate::import::{list, required, Body, Draft, ImportCx};
 use crate::response::Visibility;
 use serde_json::{json, Value};
@@ -30,7 +30,7 @@ impl Target for Suppuo {
         Some(&DIALECT)
     }
 
-    fn element(&self, cx: &mut Cx) -> Value {
+    fn element(&self, cx: &mut Cx) -> Element {
         let r = cx.response;
         if r.visibility != Visibility::Shared {
             cx.unsupported_visibility("Suppuo's canned replies are shared by the whole account");
@@ -39,7 +39,7 @@ impl Target for Suppuo {
         let body = cx.text();
         cx.require("body", "the reply's text", &body);
         cx.limit("body", "the reply's text", &body, 20_000);
-        json!({"title": r.title, "body": body})
+        json!({"title": r.title, "body": body}).into()
     }
 
     fn items(&self, doc: Value) -> Result<Vec<Value>, String> {

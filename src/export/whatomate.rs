@@ -1,7 +1,7 @@
 //! `whatomate`: `POST /api/canned-responses`, plain text, `{{contact_name}}`.
 
 use super::dialect::{Dialect, Syntax};
-use super::{Cx, Target};
+use super::{Cx, Element, Target};
 use crate::import::{list, required, text, Body, Draft, ImportCx};
 use crate::response::Visibility;
 use serde_json::{json, Map, Value};
@@ -37,7 +37,7 @@ impl Target for Whatomate {
         &[("name", "name")]
     }
 
-    fn element(&self, cx: &mut Cx) -> Value {
+    fn element(&self, cx: &mut Cx) -> Element {
         let r = cx.response;
         if r.visibility != Visibility::Shared {
             cx.unsupported_visibility(
@@ -59,7 +59,7 @@ impl Target for Whatomate {
         }
         body.insert("content".into(), json!(content));
         body.insert("category".into(), json!(r.category));
-        Value::Object(body)
+        Value::Object(body).into()
     }
 
     fn items(&self, doc: Value) -> Result<Vec<Value>, String> {

@@ -3,7 +3,7 @@
 
 use super::dialect::{Dialect, Syntax};
 use super::settings::{Ids, Kind, Setting};
-use super::{Cx, Target};
+use super::{Cx, Element, Target};
 use crate::import::{list, required, text, Body, Draft, ImportCx};
 use crate::response::Visibility;
 use serde_json::{json, Map, Value};
@@ -116,12 +116,12 @@ impl Target for Zammad {
         true
     }
 
-    fn element(&self, cx: &mut Cx) -> Value {
+    fn element(&self, cx: &mut Cx) -> Element {
         let mut m = text_module(cx);
         if let Some(d) = &cx.response.department {
             m.insert("group_ids".into(), cx.setting_for("groups", d));
         }
-        Value::Object(m)
+        Value::Object(m).into()
     }
 
     fn items(&self, doc: Value) -> Result<Vec<Value>, String> {
@@ -150,7 +150,7 @@ impl Target for ZammadCsv {
         true
     }
 
-    fn element(&self, cx: &mut Cx) -> Value {
+    fn element(&self, cx: &mut Cx) -> Element {
         if cx.response.visibility == Visibility::Department {
             cx.unsupported_visibility(
                 "its `groups` column is not confirmed: export with --to zammad instead",
@@ -168,14 +168,14 @@ impl Target for ZammadCsv {
                 );
             }
         }
-        Value::Object(m)
+        Value::Object(m).into()
     }
 
-    fn write(&self, elements: &[Value]) -> Vec<u8> {
+    fn write(&self, elements: &[Element]) -> Vec<u8> {
         let mut out = String::new();
         out.push_str(&COLUMNS.join(","));
         out.push('\n');
-        for e in elements {
+        for e in elements.iter().filter_map(Element::value) {
             let cells: Vec<String> = COLUMNS
                 .iter()
                 .map(|c| match e.get(*c) {

@@ -3,7 +3,7 @@
 
 use super::dialect::{Dialect, Syntax};
 use super::settings::{Ids, Kind, Setting};
-use super::{Cx, Target};
+use super::{Cx, Element, Target};
 use crate::import::{list, required, text, Body, Draft, ImportCx};
 use crate::response::Visibility;
 use serde_json::{json, Map, Value};
@@ -63,7 +63,7 @@ impl Target for Zendesk {
         true
     }
 
-    fn element(&self, cx: &mut Cx) -> Value {
+    fn element(&self, cx: &mut Cx) -> Element {
         let r = cx.response;
         let mut actions = vec![json!({"field": "comment_value_html", "value": cx.html()})];
         if let Some(subject) = &r.subject {
@@ -89,7 +89,7 @@ impl Target for Zendesk {
             }
             _ => {}
         }
-        json!({ "macro": macro_ })
+        json!({ "macro": macro_ }).into()
     }
 
     fn items(&self, doc: Value) -> Result<Vec<Value>, String> {
