@@ -3,6 +3,7 @@
 use crate::placeholder::{self, Placeholder};
 use crate::render::{self, Rendered};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 pub const BUILT_IN_PLACEHOLDERS: &[&str] = &[
@@ -109,6 +110,18 @@ impl Response {
         self.rendered.get_or_init(|| {
             self.render_with(&|p| placeholder::spell(&p.name, p.default.as_deref()))
         })
+    }
+
+    /// The rendering `rendered` gives, without keeping it when it was not
+    /// made before: an export reads each response's once, and keeping all
+    /// of them held a second copy of the library in memory to the end.
+    pub fn rendered_once(&self) -> Cow<'_, Rendered> {
+        match self.rendered.get() {
+            Some(rendered) => Cow::Borrowed(rendered),
+            None => {
+                Cow::Owned(self.render_with(&|p| placeholder::spell(&p.name, p.default.as_deref())))
+            }
+        }
     }
 
     /// The distinct placeholder names, in order of first use.

@@ -50,15 +50,15 @@ impl<'a> Cx<'a> {
     fn rendered(&mut self) -> &Rendered {
         if self.rendered.is_none() {
             let r = self.response;
-            // When every placeholder is spelled as Cannery spells it, the
-            // rendering made at load time is already the right one.
+            // When every placeholder is spelled as Cannery spells it, a
+            // rendering made before (the server makes them) is the right one.
             let same = r
                 .placeholders
                 .iter()
                 .zip(&self.fills)
                 .all(|(p, f)| *f == crate::placeholder::spell(&p.name, p.default.as_deref()));
             self.rendered = Some(if same {
-                r.rendered().clone()
+                r.rendered_once().into_owned()
             } else {
                 let fills = &self.fills;
                 r.render_with(&|p| fill(r, fills, p))

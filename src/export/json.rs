@@ -4,6 +4,7 @@
 use super::{Cx, Element, Target};
 use crate::import::{list, required, text, Body, Draft, ImportCx};
 use crate::object::{Provenance, ResponseObject};
+use crate::render::Rendered;
 use crate::response::{Response, Visibility};
 use serde_json::Value;
 
@@ -35,7 +36,10 @@ impl Target for Json {
         let provenance = cx
             .history
             .map_or_else(Provenance::default, |h| h.provenance(&r.path));
-        let object = ResponseObject::new(r, provenance, None);
+        let rendered = r.rendered_once();
+        let variants: Vec<_> = r.variants.iter().map(Response::rendered_once).collect();
+        let variants: Vec<&Rendered> = variants.iter().map(AsRef::as_ref).collect();
+        let object = ResponseObject::rendered_as(r, &rendered, &variants, provenance, None);
         Element::written(&object)
     }
 
