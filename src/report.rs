@@ -4,6 +4,7 @@
 
 use crate::problem::{Problem, Severity, Summary};
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// The document of `check --format json`.
@@ -28,9 +29,16 @@ pub fn human(problems: &[Problem], summary: &Summary, styled: bool) -> String {
     } else {
         Renderer::plain()
     };
-    let mut out = String::new();
-    for p in problems {
-        out.push_str(&renderer.render(&[group(p)]).to_string());
+    // An export can warn thousands of times (a dropped default per
+    // response): each problem is drawn on its own, so draw them on every
+    // core, then join them in order.
+    let drawn: Vec<String> = problems
+        .par_iter()
+        .map(|p| renderer.render(&[group(p)]).to_string())
+        .collect();
+    let mut out = String::with_capacity(drawn.iter().map(|d| d.len() + 2).sum::<usize>() + 80);
+    for d in drawn {
+        out.push_str(&d);
         out.push_str("\n\n");
     }
     out.push_str(&summary_line(summary));

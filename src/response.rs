@@ -1,9 +1,11 @@
 //! A canned response, validated: it cannot hold a value the spec forbids.
 
 use crate::placeholder::{self, Placeholder};
+use crate::problem::Problem;
 use crate::render::{self, Rendered};
 use serde::Serialize;
 use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 pub const BUILT_IN_PLACEHOLDERS: &[&str] = &[
@@ -68,6 +70,8 @@ pub struct Response {
     pub description: Option<String>,
     /// The Markdown body as written, surrounding blank lines removed.
     pub body: String,
+    /// Where `body` starts in the file, for problems found in it later.
+    pub body_start: BodyStart,
     /// The body with its snippets included, when it includes any: what
     /// renders and exports.
     pub(crate) expanded: Option<String>,
@@ -84,7 +88,34 @@ pub struct Response {
     pub variants: Vec<Response>,
 }
 
+/// Where a response's body starts in its file: at the start of a line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BodyStart {
+    /// The byte offset.
+    pub offset: usize,
+    /// The line, counted from 1.
+    pub line: usize,
+}
+
 impl Response {
+    /// `problem` pointed at `span` of what renders (the expanded body), in
+    /// the file. A span in text a snippet brought in is not in the file:
+    /// the problem then stays on the file as a whole.
+    pub fn locate(&self, problem: Problem, span: Range<usize>) -> Problem {
+        if self.expanded.is_some() || self.body_start.line == 0 {
+            return problem;
+        }
+        let found = problem.at(&self.body, span);
+        let shift = self.body_start.line - 1;
+        let offset = self.body_start.offset;
+        Problem {
+            line: found.line + shift,
+            end_line: found.end_line + shift,
+            span: found.span.start + offset..found.span.end + offset,
+            ..found
+        }
+    }
+
     /// The variant to answer for `locale`, falling back `pt-BR` → `pt`;
     /// `None` means the base itself. Tags compare ignoring case.
     pub fn variant(&self, locale: &str) -> Option<&Response> {

@@ -72,6 +72,7 @@ pub fn validate(path: &str, doc: Document, ctx: &Context) -> (Option<Response>, 
         subject,
         description,
         body: body.to_string(),
+        body_start: body_start(doc.body, doc.body_offset, doc.body_line, body_offset),
         includes: expanded
             .as_ref()
             .map(|e| e.used.clone())
@@ -88,6 +89,20 @@ pub fn validate(path: &str, doc: Document, ctx: &Context) -> (Option<Response>, 
 pub(crate) fn trim_body(body: &str, offset: usize) -> (&str, usize) {
     let start = body.len() - body.trim_start_matches(['\n', '\r']).len();
     (body[start..].trim_end(), offset + start)
+}
+
+/// Where the trimmed body starts in the file: its byte and its line.
+pub(crate) fn body_start(
+    body: &str,
+    body_offset: usize,
+    body_line: usize,
+    offset: usize,
+) -> BodyStart {
+    let skipped = &body[..offset - body_offset];
+    BodyStart {
+        offset,
+        line: body_line + skipped.matches('\n').count(),
+    }
 }
 
 pub(crate) struct Validator {

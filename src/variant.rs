@@ -160,6 +160,7 @@ pub fn validate(
         subject: subject.or_else(|| base.subject.clone()),
         description: description.or_else(|| base.description.clone()),
         body: body.to_string(),
+        body_start: crate::validate::body_start(doc.body, doc.body_offset, doc.body_line, offset),
         includes: expanded
             .as_ref()
             .map(|e| e.used.clone())

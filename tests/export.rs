@@ -452,6 +452,34 @@ fn a_default_the_target_cannot_express_is_dropped_with_a_warning() {
     assert!(stderr(&out).contains("warning[target-default]: Rocket.Chat has no default for a placeholder: the default \"there\" of `contact.name` is dropped"), "{}", stderr(&out));
 }
 
+/// A target's problem with a placeholder points at the placeholder, in
+/// the file, as the load's own problems do; `--format json` too.
+#[test]
+fn a_targets_placeholder_problem_points_at_the_placeholder() {
+    let text = "---\ntitle: A\nshortcut: a\n---\n\nHello.\n\nBye {{ agent.name | default: \"us\" }}, é {{ contact.email }}.\n";
+    let dir = library(&[("a.md", text)]);
+    let out = cannery(dir.path(), &["check", "--target", "supporthub"]);
+    let shown = stdout(&out);
+    assert!(
+        shown.contains("--> a.md:8:5\n") && shown.contains("8 | Bye {{ agent.name"),
+        "{shown}"
+    );
+    let out = cannery(
+        dir.path(),
+        &["check", "--target", "supporthub", "--format", "json"],
+    );
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let order = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["message"].as_str().unwrap().contains("contact.email"))
+        .unwrap();
+    let at = |key: &str| order[key].as_u64().unwrap();
+    let place = (at("line"), at("column"), at("end_line"), at("end_column"));
+    assert_eq!(place, (8, 41, 8, 60), "{order}");
+}
+
 #[test]
 fn a_config_spelling_replaces_or_adds_one() {
     let config = "placeholders:\n  order.number:\n    targets:\n      whatomate: \"{{order_id}}\"\n  contact.first_name:\n    targets:\n      whatomate: \"[first name]\"\n";

@@ -197,28 +197,32 @@ impl<'a> Spellings<'a> {
                         ));
                     }
                     tell(
-                        Problem::error(
-                            "target-placeholder",
-                            &r.path,
-                            format!("`{cannery}` has no known equivalent in {product}"),
-                        )
-                        .with_hint(hint),
+                        r.locate(
+                            Problem::error(
+                                "target-placeholder",
+                                &r.path,
+                                format!("`{cannery}` has no known equivalent in {product}"),
+                            )
+                            .with_hint(hint),
+                            p.span.clone(),
+                        ),
                     );
                     (placeholder::spell(&p.name, p.default.as_deref()), false)
                 }
             };
             if dropped {
-                tell(default_dropped(r, p, product));
+                tell(r.locate(default_dropped(r, p, product), p.span.clone()));
             }
             if dialect.syntax == Syntax::Cannery {
-                tell(
+                tell(r.locate(
                     Problem::warning(
                         "target-unfilled",
                         &r.path,
                         format!("{product} does not fill placeholders: agents will see `{fill}` and must replace it by hand"),
                     )
                     .with_hint("keep it if your agents expect that; otherwise write this reply without placeholders"),
-                );
+                    p.span.clone(),
+                ));
             }
             fills.push(fill);
         }

@@ -104,6 +104,13 @@ pub struct Document<'a> {
     pub body: &'a str,
     /// Where the body starts in the file.
     pub body_offset: usize,
+    /// The line the body starts on, counted from 1.
+    pub body_line: usize,
+}
+
+/// The line `offset` is on, counted from 1.
+fn line_of(text: &str, offset: usize) -> usize {
+    1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..offset]).count()
 }
 
 /// Splits and reads `text`, a whole response file. Returns the document
@@ -195,6 +202,7 @@ pub fn parse(text: &str) -> (Option<Document<'_>>, Vec<Finding>) {
                 opening,
                 body: &text[body_offset..],
                 body_offset,
+                body_line: line_of(text, body_offset),
             };
             return (Some(doc), findings);
         }
@@ -210,6 +218,7 @@ pub fn parse(text: &str) -> (Option<Document<'_>>, Vec<Finding>) {
             opening,
             body: &text[body_offset..],
             body_offset,
+            body_line: line_of(text, body_offset),
         }),
         findings,
     )
