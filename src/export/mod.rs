@@ -26,7 +26,7 @@ mod zendesk;
 
 pub use context::Cx;
 pub use dialect::Dialect;
-pub use element::Element;
+pub use element::{Element, Output};
 pub use settings::{settings_problems, Setting};
 
 use crate::import::{Draft, ImportCx};
@@ -77,7 +77,7 @@ pub trait Target: Sync {
     /// `cx`; when one is an error, the element is not used.
     fn element(&self, cx: &mut Cx) -> Element;
     /// The whole output. JSON targets write one array.
-    fn write(&self, elements: &[Element]) -> Vec<u8> {
+    fn write(&self, elements: Vec<Element>) -> Output {
         element::pretty_array(elements)
     }
     /// The elements of an import file: this target's export, or its list
@@ -129,7 +129,7 @@ pub struct Options<'a> {
 /// every problem met (errors and warnings), sorted like `check`'s.
 #[derive(Debug)]
 pub struct Export {
-    pub bytes: Option<Vec<u8>>,
+    pub bytes: Option<Output>,
     pub problems: Vec<Problem>,
     /// How many responses the bytes hold.
     pub count: usize,
@@ -150,7 +150,7 @@ pub fn render(library: &Library, target: &str, options: &Options) -> Result<Vec<
         ))]);
     };
     let export = export(library, target, options);
-    export.bytes.ok_or_else(|| {
+    export.bytes.map(Output::into_vec).ok_or_else(|| {
         export
             .problems
             .into_iter()
@@ -178,7 +178,7 @@ pub fn export(library: &Library, target: &dyn Target, options: &Options) -> Expo
     problems.extend(found);
     sort(&mut problems);
     let count = elements.len();
-    let bytes = (!problems.iter().any(Problem::is_error)).then(|| target.write(&elements));
+    let bytes = (!problems.iter().any(Problem::is_error)).then(|| target.write(elements));
     Export {
         bytes,
         problems,

@@ -3,7 +3,7 @@
 
 use super::dialect::{Dialect, Syntax};
 use super::settings::{Ids, Kind, Setting};
-use super::{Cx, Element, Target};
+use super::{Cx, Element, Output, Target};
 use crate::import::{list, required, text, Body, Draft, ImportCx};
 use crate::response::Visibility;
 use serde_json::{json, Map, Value};
@@ -171,7 +171,7 @@ impl Target for ZammadCsv {
         Value::Object(m).into()
     }
 
-    fn write(&self, elements: &[Element]) -> Vec<u8> {
+    fn write(&self, elements: Vec<Element>) -> Output {
         let mut out = String::new();
         out.push_str(&COLUMNS.join(","));
         out.push('\n');
@@ -187,7 +187,7 @@ impl Target for ZammadCsv {
             out.push_str(&cells.join(","));
             out.push('\n');
         }
-        out.into_bytes()
+        Output::Bytes(out.into_bytes())
     }
 
     fn read(&self, bytes: &[u8]) -> Result<Vec<Value>, String> {
