@@ -120,39 +120,29 @@ fn safe_events<'a>(tokenized: &'a str, values: &[String]) -> Vec<Event<'a>> {
                 dest_url,
                 title,
                 id,
-            }) => {
-                let dest_url = fill(dest_url, values);
-                let safe = is_safe_url(&dest_url);
-                dropped.push(!safe);
-                if !safe {
-                    continue;
-                }
-                Event::Start(Tag::Link {
+            }) => match safe_target(dest_url, title, values, &mut dropped) {
+                Some((dest_url, title)) => Event::Start(Tag::Link {
                     link_type,
                     dest_url,
-                    title: fill(title, values),
+                    title,
                     id,
-                })
-            }
+                }),
+                None => continue,
+            },
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let dest_url = fill(dest_url, values);
-                let safe = is_safe_url(&dest_url);
-                dropped.push(!safe);
-                if !safe {
-                    continue;
-                }
-                Event::Start(Tag::Image {
+            }) => match safe_target(dest_url, title, values, &mut dropped) {
+                Some((dest_url, title)) => Event::Start(Tag::Image {
                     link_type,
                     dest_url,
-                    title: fill(title, values),
+                    title,
                     id,
-                })
-            }
+                }),
+                None => continue,
+            },
             Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
                 if dropped.pop().unwrap_or(false) {
                     continue;
@@ -167,6 +157,21 @@ fn safe_events<'a>(tokenized: &'a str, values: &[String]) -> Vec<Event<'a>> {
 }
 
 /// Replaces placeholder tokens in `s` by their values.
+/// A link's or image's destination and title, placeholders filled; `None`
+/// when the destination is not safe, and the link is then left out (its
+/// text kept). `dropped` remembers which, for the matching end.
+fn safe_target<'a>(
+    dest_url: CowStr<'a>,
+    title: CowStr<'a>,
+    values: &[String],
+    dropped: &mut Vec<bool>,
+) -> Option<(CowStr<'a>, CowStr<'a>)> {
+    let dest_url = fill(dest_url, values);
+    let safe = is_safe_url(&dest_url);
+    dropped.push(!safe);
+    safe.then(|| (dest_url, fill(title, values)))
+}
+
 fn fill<'a>(s: CowStr<'a>, values: &[String]) -> CowStr<'a> {
     if !s.contains(TOKEN_START) {
         return s;
