@@ -5,6 +5,7 @@ mod common;
 
 use common::{cannery, run_within};
 use serde_json::Value;
+use std::ffi::OsStr;
 use std::path::Path;
 use std::time::Duration;
 
@@ -20,17 +21,22 @@ fn library() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/library"))
 }
 
-fn usage(log: &Path, extra: &[&str]) -> (Value, String) {
-    let dir = log.parent().unwrap();
-    let out = run_within(
+/// `cannery --library <the sample library> usage ARGS…`, run in `dir`.
+fn run_usage(dir: &Path, args: &[&OsStr]) -> std::process::Output {
+    run_within(
         cannery(dir)
             .arg("--library")
             .arg(library())
-            .args(["usage", "--json", "--usage-log"])
-            .arg(log)
-            .args(extra),
+            .arg("usage")
+            .args(args),
         Duration::from_secs(60),
-    );
+    )
+}
+
+fn usage(log: &Path, extra: &[&str]) -> (Value, String) {
+    let mut args: Vec<&OsStr> = vec!["--json".as_ref(), "--usage-log".as_ref(), log.as_os_str()];
+    args.extend(extra.iter().map(OsStr::new));
+    let out = run_usage(log.parent().unwrap(), &args);
     assert!(
         out.status.success(),
         "{}",
@@ -118,29 +124,14 @@ fn since_and_unused_narrow_the_report() {
 fn a_missing_log_or_a_bad_date_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nope.jsonl");
-    let out = run_within(
-        cannery(dir.path())
-            .arg("--library")
-            .arg(library())
-            .args(["usage", "--usage-log"])
-            .arg(&missing),
-        Duration::from_secs(60),
-    );
+    let out = run_usage(dir.path(), &["--usage-log".as_ref(), missing.as_os_str()]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("cannot read the usage log"), "{stderr}");
 
     std::fs::write(dir.path().join("u.jsonl"), LOG).unwrap();
-    let out = run_within(
-        cannery(dir.path()).arg("--library").arg(library()).args([
-            "usage",
-            "--usage-log",
-            "u.jsonl",
-            "--since",
-            "2026-13-01",
-        ]),
-        Duration::from_secs(60),
-    );
+    let args = ["--usage-log", "u.jsonl", "--since", "2026-13-01"];
+    let out = run_usage(dir.path(), &args.map(OsStr::new));
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("`2026-13-01` is not a date"), "{stderr}");
@@ -150,15 +141,8 @@ fn a_missing_log_or_a_bad_date_is_a_clear_error() {
 fn the_table_names_the_unused() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("u.jsonl"), LOG).unwrap();
-    let out = run_within(
-        cannery(dir.path()).arg("--library").arg(library()).args([
-            "usage",
-            "--usage-log",
-            "u.jsonl",
-            "--unused",
-        ]),
-        Duration::from_secs(60),
-    );
+    let args = ["--usage-log", "u.jsonl", "--unused"];
+    let out = run_usage(dir.path(), &args.map(OsStr::new));
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("active responses nobody used:"), "{stdout}");
