@@ -17,28 +17,19 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$root/benches/lib.sh"
 results=${1:-$root/target/bench-results}
 read -r -a sizes <<< "${BENCH_SIZES:-1000 10000}"
 warmup=${BENCH_WARMUP:-2}
 runs=${BENCH_RUNS:-10}
 
-need() {
-    if ! command -v "$1" > /dev/null; then
-        echo "error: \`$1\` is not installed (Debian: apt-get install -y $2)" >&2
-        exit 2
-    fi
-}
 need python3 python3
 need hyperfine hyperfine
 need hugo hugo
-if [[ ! -x /usr/bin/time ]]; then
-    echo "error: GNU time is not installed (Debian: apt-get install -y time)" >&2
-    exit 2
-fi
+need_gnu_time
 
-load_before=$(cut -d' ' -f1-3 /proc/loadavg 2> /dev/null || echo unknown)
-mkdir -p "$results"
-results=$(cd "$results" && pwd)
+load_before=$(load_average)
+results=$(results_dir "$results")
 work=$(mktemp -d "${TMPDIR:-/tmp}/cannery-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 

@@ -15,6 +15,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$root/benches/lib.sh"
 results=${1:-$root/target/bench-results}
 n=${BENCH_RESPONSES:-10000}
 warmup=${BENCH_WARMUP:-2}
@@ -27,9 +28,8 @@ for tool in python3 hyperfine hugo; do
     fi
 done
 
-load_before=$(cut -d' ' -f1-3 /proc/loadavg 2> /dev/null || echo unknown)
-mkdir -p "$results"
-results=$(cd "$results" && pwd)
+load_before=$(load_average)
+results=$(results_dir "$results")
 work=$(mktemp -d "${TMPDIR:-/tmp}/cannery-export-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 

@@ -22,6 +22,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$root/benches/lib.sh"
 results=${1:-$root/target/bench-results}
 responses=${BENCH_RESPONSES:-10000}
 query=${BENCH_QUERY:-refund}
@@ -31,12 +32,6 @@ duration=${BENCH_DURATION:-10}
 runs=${BENCH_RUNS:-3}
 reloads=${BENCH_RELOADS:-5}
 
-need() {
-    if ! command -v "$1" > /dev/null; then
-        echo "error: \`$1\` is not installed (Debian: apt-get install -y $2)" >&2
-        exit 2
-    fi
-}
 need python3 python3
 need curl curl
 need wrk wrk
@@ -49,8 +44,7 @@ else
     cannery=${CARGO_TARGET_DIR:-$root/target}/release/cannery
 fi
 
-mkdir -p "$results"
-results=$(cd "$results" && pwd)
+results=$(results_dir "$results")
 work=$(mktemp -d "${TMPDIR:-/tmp}/cannery-serve-bench.XXXXXX")
 server=""
 floor=""
@@ -60,7 +54,7 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-load_before=$(cut -d' ' -f1-3 /proc/loadavg 2> /dev/null || echo unknown)
+load_before=$(load_average)
 
 python3 "$root/benches/gen_corpus.py" "$work/library" --responses "$responses" > /dev/null
 
