@@ -61,7 +61,11 @@ impl Source for DiskSource {
         };
         let walk = WalkDir::new(&self.root)
             .follow_links(false)
-            .sort_by_file_name()
+            // Siblings' paths differ only in their names, so comparing the
+            // paths' bytes orders them by name too, without taking each
+            // path apart into components (`sort_by_file_name` does, twice
+            // per comparison: a tenth of check's time on one core).
+            .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
             .into_iter()
             .filter_entry(|e| {
                 let name = e.file_name().to_str();

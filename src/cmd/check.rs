@@ -68,6 +68,9 @@ pub(super) fn once(args: &Args, global: &Global) -> Result<ExitCode> {
         Format::Github => report::github(&problems, &summary, &repository_prefix(&root)),
     });
     let failed = summary.errors > 0 || (args.deny_warnings && summary.warnings > 0);
+    if !args.watch {
+        super::leave((library, problems));
+    }
     Ok(if failed {
         ExitCode::from(1)
     } else {

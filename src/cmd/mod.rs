@@ -191,3 +191,10 @@ pub fn display_path(path: &Path) -> String {
         .display()
         .to_string()
 }
+
+/// Ends a one-shot command's use of `value` without freeing it: the process
+/// exits right after, and the system takes its memory back at once, where
+/// freeing 10,000 responses piece by piece took 50 ms of a 300 ms check.
+pub(crate) fn leave<T>(value: T) {
+    std::mem::forget(value);
+}
