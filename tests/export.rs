@@ -683,6 +683,48 @@ fn a_refused_export_writes_nothing() {
     assert_eq!(names.len(), 2, "{names:?}");
 }
 
+/// Regression: `-o /dev/null` renamed a plain file over the device. Only
+/// a regular file is replaced: a named pipe (standing in for a device
+/// here, which a test must not risk) is written to as it is, and a link
+/// keeps pointing at the file it names, which gets the export.
+#[cfg(unix)]
+#[test]
+fn an_export_into_a_pipe_or_through_a_link_leaves_them_in_place() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = library(&[("a.md", &response("A", "a", "", "Hello."))]);
+    let pipe = dir.path().join("pipe");
+    let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let (sent, read) = std::sync::mpsc::channel();
+    {
+        let pipe = pipe.clone();
+        // Blocks until a writer opens the pipe; never joined, so a broken
+        // export (nobody opens it) fails the test instead of hanging it.
+        std::thread::spawn(move || sent.send(std::fs::read_to_string(pipe).unwrap()));
+    }
+    let out = cannery(dir.path(), &["export", "--to", "json", "-o", "pipe"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let read = read
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the export wrote into the pipe");
+    assert!(
+        read.starts_with("[\n") && read.contains("\"title\": \"A\""),
+        "{read}"
+    );
+    let kind = std::fs::symlink_metadata(&pipe).unwrap().file_type();
+    assert!(kind.is_fifo(), "the pipe was replaced: {kind:?}");
+
+    std::fs::create_dir(dir.path().join("real")).unwrap();
+    std::fs::write(dir.path().join("real/out.json"), "old").unwrap();
+    std::os::unix::fs::symlink("real/out.json", dir.path().join("link.json")).unwrap();
+    let out = cannery(dir.path(), &["export", "--to", "json", "-o", "link.json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let link = std::fs::symlink_metadata(dir.path().join("link.json")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link was replaced");
+    let written = std::fs::read_to_string(dir.path().join("real/out.json")).unwrap();
+    assert!(written.starts_with("[\n"), "{written}");
+}
+
 #[test]
 fn a_library_with_errors_is_not_exported() {
     let dir = library(&[

@@ -84,6 +84,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             super::display_path(path)
         );
     }
+    super::leave((library, bytes));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -92,8 +93,39 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
 /// from the library in one command, and the rename alone already keeps
 /// readers from ever seeing half a file; a sync made every export wait for
 /// the disk (66 ms of 700 on 10,000 responses).
+///
+/// Only a regular file is replaced. `-o /dev/null` or a named pipe is
+/// written to as it is (renaming over it would put a plain file where the
+/// device was), and a symbolic link keeps pointing where it did: the file
+/// it points to is the one replaced.
 fn replace(path: &Path, bytes: &Output) -> Result<()> {
     let fail = |e: std::io::Error| Failure(format!("cannot write {}: {e}", path.display()));
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => {
+            let mut out = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map(|f| std::io::BufWriter::with_capacity(1 << 20, f))
+                .map_err(fail)?;
+            return bytes
+                .write_to(&mut out)
+                .and_then(|()| out.flush())
+                .map_err(fail);
+        }
+        Ok(meta) if meta.is_file() => {
+            let target = std::fs::canonicalize(path).map_err(fail)?;
+            if target != path {
+                return replace_file(&target, bytes).map_err(fail);
+            }
+        }
+        _ => {}
+    }
+    replace_file(path, bytes).map_err(fail)
+}
+
+/// Writes the regular file (or new file) `path` through a temporary file
+/// renamed over it.
+fn replace_file(path: &Path, bytes: &Output) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => PathBuf::from("."),
@@ -109,9 +141,8 @@ fn replace(path: &Path, bytes: &Output) -> Result<()> {
             bytes.write_to(&mut f).and_then(|()| f.flush())
         })
         .and_then(|()| std::fs::rename(&temp, path));
-    if let Err(e) = written {
+    if written.is_err() {
         let _ = std::fs::remove_file(&temp);
-        return Err(fail(e));
     }
-    Ok(())
+    written
 }
