@@ -444,3 +444,91 @@ fn a_response_changed_itself_and_through_a_snippet_is_in_both_lists() {
         "{md}"
     );
 }
+
+#[test]
+fn diff_lists_snippets_added_and_removed_with_the_responses_they_reach() {
+    let mut repo = snippet_sample();
+    // `greeting` goes: `support/hello` stops including it. `closing` is new
+    // and `support/plain` includes it; `unused` is new and nobody's.
+    repo.remove("library/_snippets/greeting.md");
+    repo.write("library/support/hello.md", &response("Hello"));
+    repo.write("library/_snippets/closing.md", "Talk soon!\n");
+    repo.write("library/_snippets/unused.md", "Not yet used.\n");
+    repo.write(
+        "library/support/plain.md",
+        &format!("{}\n{{{{> closing }}}}\n", response("Plain")),
+    );
+    repo.commit(JANE, "Say goodbye instead of hello");
+    let check = cannery(repo.path(), &["--library", "library", "check"]);
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
+
+    let run = cannery(repo.path(), &["diff", "HEAD~1", "HEAD"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let md = &run.stdout;
+    assert!(
+        md.contains("- Snippet `closing` added, included by `support/plain`\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- Snippet `unused` added; no response includes it yet.\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- Snippet `greeting` removed; it was included by `support/hello`\n"),
+        "{md}"
+    );
+    // An edited snippet is neither added nor removed.
+    assert!(!md.contains("`legal/footer`"), "{md}");
+
+    let run = cannery(repo.path(), &["diff", "HEAD~1", "HEAD", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let names = |field: &str| -> Vec<(String, String, Vec<String>)> {
+        doc[field]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                let ids = s["responses"].as_array().unwrap();
+                (
+                    s["name"].as_str().unwrap().to_string(),
+                    s["path"].as_str().unwrap().to_string(),
+                    ids.iter()
+                        .map(|r| r["id"].as_str().unwrap().to_string())
+                        .collect(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        names("snippets_added"),
+        [
+            (
+                "closing".into(),
+                "_snippets/closing.md".into(),
+                vec!["support/plain".to_string()]
+            ),
+            ("unused".into(), "_snippets/unused.md".into(), vec![]),
+        ]
+    );
+    assert_eq!(
+        names("snippets_removed"),
+        [(
+            "greeting".into(),
+            "_snippets/greeting.md".into(),
+            vec!["support/hello".to_string()]
+        )]
+    );
+    assert_eq!(doc["snippets"], serde_json::json!([]));
+
+    // Snippets alone make the headline.
+    repo.remove("library/_snippets/unused.md");
+    repo.commit(OMAR, "Drop the unused snippet");
+    let run = cannery(repo.path(), &["diff", "HEAD~1", "HEAD"]);
+    assert!(
+        run.stdout
+            .starts_with("### Canned responses: 1 snippet removed\n"),
+        "{}",
+        run.stdout
+    );
+}

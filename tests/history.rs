@@ -203,7 +203,7 @@ fn create_edit_rename_move_delete_and_recreate_match_git_log() {
     repo.commit(JANE, "Edit notes only");
 
     let history = repo.open("").history(None).unwrap();
-    let ours: Vec<Logged> = history.events.iter().map(logged).collect();
+    let ours: Vec<Logged> = history.events.iter().map(|e| logged(e)).collect();
     assert_eq!(ours, git_events(&repo, "", "HEAD"));
     assert_files_match_git(&repo, &history, "");
     assert!(!history.shallow);
@@ -259,7 +259,7 @@ fn an_event_serializes_as_the_api_history_event() {
     repo.rename("a.md", "b.md");
     let c2 = repo.commit(OMAR, "Rename A to B\n\nBecause B is better.");
     let history = repo.open("").history(None).unwrap();
-    let json = serde_json::to_value(&history.events[0]).unwrap();
+    let json = serde_json::to_value(&*history.events[0]).unwrap();
     assert_eq!(
         json,
         serde_json::json!({
@@ -270,7 +270,7 @@ fn an_event_serializes_as_the_api_history_event() {
         })
     );
     assert_eq!(
-        serde_json::to_value(&history.events[1]).unwrap()["old_id"],
+        serde_json::to_value(&*history.events[1]).unwrap()["old_id"],
         serde_json::Value::Null
     );
 }
@@ -326,7 +326,7 @@ fn a_treesame_merge_is_skipped_and_the_branch_commit_is_credited() {
     let history = repo.open("").history(None).unwrap();
     assert!(history.events.iter().all(|e| e.commit != merge));
     assert_eq!(history.files["a.md"].updated.commit, side);
-    let ours: Vec<Logged> = history.events.iter().map(logged).collect();
+    let ours: Vec<Logged> = history.events.iter().map(|e| logged(e)).collect();
     assert_eq!(ours, git_events(&repo, "", "HEAD"));
     assert_files_match_git(&repo, &history, "");
 }
@@ -356,10 +356,11 @@ fn a_real_merge_credits_branch_work_to_the_branch_and_only_its_own_edits_to_itse
 
     let history = repo.open("").history(None).unwrap();
     // The merge did exactly one thing itself: it resolved c.md.
-    let by_merge: Vec<_> = history
+    let by_merge: Vec<&Event> = history
         .events
         .iter()
         .filter(|e| e.commit == merge)
+        .map(|e| &**e)
         .collect();
     assert_eq!(kinds(&by_merge), [(EventKind::Changed, "c".into())]);
     assert_eq!(history.files["a.md"].updated.commit, side);
@@ -371,7 +372,7 @@ fn a_real_merge_credits_branch_work_to_the_branch_and_only_its_own_edits_to_itse
         .events
         .iter()
         .filter(|e| e.commit != merge)
-        .map(logged)
+        .map(|e| logged(e))
         .collect();
     assert_eq!(ours, git_events(&repo, "", "HEAD"));
     assert_files_match_git(&repo, &history, "");
@@ -402,7 +403,7 @@ fn a_library_in_a_subfolder_ignores_commits_outside_it() {
     assert_eq!(history.events[0].path, "support/hours.md");
     assert_eq!(history.events[0].commit, c3);
     assert_eq!(history.events[1].commit, c1);
-    let ours: Vec<Logged> = history.events.iter().map(logged).collect();
+    let ours: Vec<Logged> = history.events.iter().map(|e| logged(e)).collect();
     assert_eq!(ours, git_events(&repo, "docs/replies", "HEAD"));
     assert_files_match_git(&repo, &history, "docs/replies");
 
@@ -649,6 +650,118 @@ fn the_cache_examines_only_new_commits() {
     assert_eq!(cache.examined(), 7);
 }
 
+/// Everything a history answers, compared between one that the cache
+/// extended and one derived whole: the events, each file's dates, the
+/// warning, and what came after each commit of the history.
+fn assert_same_history(repo: &Repo, extended: &History, whole: &History) {
+    assert_eq!(extended.revision, whole.revision);
+    assert_eq!(extended.events, whole.events);
+    assert_eq!(extended.files, whole.files);
+    assert_eq!(extended.shallow, whole.shallow);
+    assert_eq!(extended.problems, whole.problems);
+    for commit in repo.git(&["rev-list", &whole.revision]).lines() {
+        assert_eq!(
+            extended.since(commit),
+            whole.since(commit),
+            "since {commit}"
+        );
+    }
+    for event in &whole.events {
+        assert_eq!(extended.for_id(&event.id), whole.for_id(&event.id));
+    }
+}
+
+/// A server keeps one cache and asks again after each commit: when the new
+/// tip is built on the last one, the last history is extended with the new
+/// commits' events (the cache says so), and that must give exactly what a
+/// walk of the whole history gives, through creations, edits, renames,
+/// deletions, re-creations, commits outside the library, a merge, and tips
+/// that are not built on the last one (a reset, a branch from further back).
+#[test]
+fn an_extended_history_is_the_history_derived_whole() {
+    let mut repo = Repo::new();
+    repo.write("lib/a.md", &response("A"));
+    repo.write("lib/b.md", &response("B"));
+    repo.write("lib/c.md", &response("C"));
+    repo.write("lib/README.md", "Notes.\n");
+    repo.commit(JANE, "Add A, B and C");
+    let git = repo.open("lib");
+    let mut cache = HistoryCache::new();
+    let mut extended = 0;
+    // Asks with the cache and without one; `extends` says which way the
+    // cache must have taken.
+    let mut check = |repo: &Repo, extends: bool| {
+        let ours = git.history_with(None, &mut cache).unwrap();
+        if extends {
+            extended += 1;
+        }
+        assert_eq!(cache.extended(), extended, "extended at {}", repo.head());
+        let whole = git.history(None).unwrap();
+        assert_same_history(repo, &ours, &whole);
+        assert_eq!(
+            ours.events.iter().map(|e| logged(e)).collect::<Vec<_>>(),
+            git_events(repo, "lib", "HEAD"),
+        );
+    };
+    check(&repo, false);
+
+    repo.write("lib/a.md", &response("A").replace("Line 1 ", "One "));
+    repo.commit(OMAR, "Edit A");
+    check(&repo, true);
+
+    let b = std::fs::read_to_string(repo.path().join("lib/b.md")).unwrap();
+    repo.remove("lib/b.md");
+    repo.write("lib/topic/bee.md", &b.replace("Line 2 ", "Two "));
+    repo.commit(JANE, "Move B to topic/bee and edit it");
+    check(&repo, true);
+
+    repo.remove("lib/c.md");
+    repo.write("lib/d/e.md", &response("E"));
+    repo.commit(OMAR, "Remove C, add E");
+    check(&repo, true);
+
+    repo.write("lib/c.md", &response("C, once more, written anew"));
+    repo.write("src/main.c", "int main() {}\n");
+    repo.commit(JANE, "Bring C back");
+    repo.write("src/main.c", "int main() { return 0; }\n");
+    repo.commit(JANE, "Outside the library");
+    repo.write("lib/README.md", "More notes.\n");
+    repo.commit(OMAR, "Notes only");
+    check(&repo, true);
+
+    // A branch from the last tip, merged: the merge, the branch's commit and
+    // main's are all new, and the walk meets the last tip after them.
+    repo.git(&["checkout", "-q", "-b", "side"]);
+    repo.write("lib/a.md", &response("A").replace("Line 3 ", "Three "));
+    repo.rename("lib/d/e.md", "lib/d/f.md");
+    repo.commit(OMAR, "Edit A, rename E to F, on a branch");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("lib/topic/bee.md", &response("Bee"));
+    repo.write("lib/g.md", &response("G"));
+    repo.commit(JANE, "Rewrite bee, add G, on main");
+    repo.merge(JANE, "side", "Merge side")
+        .expect("merges cleanly");
+    check(&repo, true);
+
+    // Back one commit: not built on the last tip, so derived whole.
+    repo.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    check(&repo, false);
+    repo.write("lib/g.md", &response("G").replace("Line 4 ", "Four "));
+    repo.commit(OMAR, "Edit G");
+    check(&repo, true);
+
+    // A branch that forked further back than the last tip.
+    repo.git(&["checkout", "-q", "-b", "old", "HEAD~3"]);
+    repo.write("lib/h.md", &response("H"));
+    repo.commit(JANE, "Add H on an old branch");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.merge(OMAR, "old", "Merge old")
+        .expect("merges cleanly");
+    check(&repo, false);
+    // Nothing new: the same history.
+    check(&repo, false);
+}
+
 #[test]
 fn uncommitted_lists_edited_new_and_deleted_files() {
     let mut repo = Repo::new();
@@ -785,7 +898,7 @@ fn a_long_history_diffed_on_several_threads_matches_git_log() {
     let theirs = git_events(&repo, "", "HEAD");
     assert!(theirs.iter().any(|e| e.kind == "renamed"));
     assert!(theirs.iter().any(|e| e.kind == "deleted"));
-    let ours: Vec<Logged> = history.events.iter().map(logged).collect();
+    let ours: Vec<Logged> = history.events.iter().map(|e| logged(e)).collect();
     assert_eq!(ours, theirs);
 
     // 100 commits first, on one thread; then the 300 newer ones, on several.

@@ -3,7 +3,8 @@
 
 use super::{print, repository, Global, Result};
 use cannery::history::{
-    compare, Changed, Comparison, FieldChange, GitError, Repository, SnippetChange,
+    compare, Brief, Changed, Comparison, FieldChange, GitError, Repository, SnippetBrief,
+    SnippetChange,
 };
 use cannery::library::Library;
 use clap::{Args as ClapArgs, ValueEnum};
@@ -26,7 +27,7 @@ pub struct Args {
 enum Format {
     /// A pull-request comment.
     Markdown,
-    /// One JSON document: {"base", "head", "added", "changed", "renamed", "removed", "snippets", …}.
+    /// One JSON document: {"base", "head", "added", "changed", "renamed", "removed", "snippets", "snippets_added", "snippets_removed", …}.
     Json,
 }
 
@@ -109,12 +110,20 @@ fn markdown(c: &Comparison, base: &str, head: &str) -> String {
             counts.push(format!("{n} {what}"));
         }
     }
-    if counts.is_empty() && !c.snippets.is_empty() {
-        let n = c.snippets.len();
-        counts.push(format!(
-            "{n} snippet{} changed",
-            if n == 1 { "" } else { "s" }
-        ));
+    if counts.is_empty() {
+        // Only snippets changed: say so, rather than "no changes".
+        for (n, what) in [
+            (c.snippets.len(), "changed"),
+            (c.snippets_added.len(), "added"),
+            (c.snippets_removed.len(), "removed"),
+        ] {
+            if n > 0 {
+                counts.push(format!(
+                    "{n} snippet{} {what}",
+                    if n == 1 { "" } else { "s" }
+                ));
+            }
+        }
     }
     let mut out = String::new();
     if c.is_empty() {
@@ -170,11 +179,18 @@ fn markdown(c: &Comparison, base: &str, head: &str) -> String {
             let response = id_and_title(&r.id, &r.title);
             row(&mut out, "**has errors**", &response, "run `cannery check`");
         }
-        if !c.snippets.is_empty() {
+        if !c.snippets.is_empty() || !c.snippets_added.is_empty() || !c.snippets_removed.is_empty()
+        {
             out.push('\n');
         }
         for s in &c.snippets {
             out.push_str(&through_snippet(s));
+        }
+        for s in &c.snippets_added {
+            out.push_str(&snippet_added(s));
+        }
+        for s in &c.snippets_removed {
+            out.push_str(&snippet_removed(s));
         }
         let diffs: Vec<(&str, &[String])> = c
             .changed
@@ -223,20 +239,52 @@ fn through_snippet(s: &SnippetChange) -> String {
             s.name
         );
     }
-    let mut names: Vec<String> = s
-        .responses
+    format!(
+        "- Changed through snippet `{}`: {}\n",
+        s.name,
+        named(&s.responses)
+    )
+}
+
+/// One line for a new snippet, with the responses that include it.
+fn snippet_added(s: &SnippetBrief) -> String {
+    if s.responses.is_empty() {
+        return format!(
+            "- Snippet `{}` added; no response includes it yet.\n",
+            s.name
+        );
+    }
+    format!(
+        "- Snippet `{}` added, included by {}\n",
+        s.name,
+        named(&s.responses)
+    )
+}
+
+/// One line for a removed snippet, with the responses that included it
+/// on the base side: a reviewer checks that none still does.
+fn snippet_removed(s: &SnippetBrief) -> String {
+    if s.responses.is_empty() {
+        return format!("- Snippet `{}` removed; no response included it.\n", s.name);
+    }
+    format!(
+        "- Snippet `{}` removed; it was included by {}\n",
+        s.name,
+        named(&s.responses)
+    )
+}
+
+/// The first [`MAX_NAMED`] responses' ids, and how many more there are.
+fn named(responses: &[Brief]) -> String {
+    let mut names: Vec<String> = responses
         .iter()
         .take(MAX_NAMED)
         .map(|r| format!("`{}`", r.id))
         .collect();
-    if s.responses.len() > MAX_NAMED {
-        names.push(format!("and {} more", s.responses.len() - MAX_NAMED));
+    if responses.len() > MAX_NAMED {
+        names.push(format!("and {} more", responses.len() - MAX_NAMED));
     }
-    format!(
-        "- Changed through snippet `{}`: {}\n",
-        s.name,
-        names.join(", ")
-    )
+    names.join(", ")
 }
 
 fn row(out: &mut String, kind: &str, response: &str, what: &str) {

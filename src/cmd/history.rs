@@ -30,7 +30,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     }
     let events: Vec<&Event> = match &args.id {
         Some(id) => history.for_id(id),
-        None => history.events.iter().collect(),
+        None => history.events.iter().map(|e| &**e).collect(),
     };
     // Edits not committed yet come first, marked as such, when reading the
     // working tree's own history.

@@ -26,6 +26,10 @@ pub struct Comparison {
     /// Snippets whose body changed, each with every response whose
     /// rendering it changes, directly or through other snippets.
     pub snippets: Vec<SnippetChange>,
+    /// Snippets that are new: their file is not on the base side at all.
+    pub snippets_added: Vec<SnippetBrief>,
+    /// Snippets whose file is gone from the head side.
+    pub snippets_removed: Vec<SnippetBrief>,
     /// How many errors the head side has in all (`cannery check` lists them).
     pub head_errors: usize,
 }
@@ -38,6 +42,8 @@ impl Comparison {
             && self.removed.is_empty()
             && self.broken.is_empty()
             && self.snippets.is_empty()
+            && self.snippets_added.is_empty()
+            && self.snippets_removed.is_empty()
     }
 
     /// The responses whose rendering changed only through snippets: their
@@ -74,6 +80,18 @@ pub struct SnippetChange {
     /// expanded, variants included) differs and that include this snippet
     /// on either side, directly or through other snippets; by id. Those
     /// whose own file changed too are also in `changed` or `renamed`.
+    pub responses: Vec<Brief>,
+}
+
+/// A snippet that exists on one side only.
+#[derive(Debug, PartialEq, Serialize)]
+pub struct SnippetBrief {
+    /// `signature`, `legal/gdpr`.
+    pub name: String,
+    pub path: String,
+    /// The responses that include it on the side where it exists, directly
+    /// or through other snippets; by id. For a removed snippet these are
+    /// the base's: what it used to reach.
     pub responses: Vec<Brief>,
 }
 
@@ -181,7 +199,36 @@ pub fn compare(base: &Library, head: &Library) -> Comparison {
         path: path.to_string(),
     }));
     out.snippets = snippet_changes(base, head, &pairs);
+    out.snippets_added = snippets_only_in(head, base);
+    out.snippets_removed = snippets_only_in(base, head);
     out
+}
+
+/// The snippets of `side` whose file `other` does not have at all (not
+/// even with errors, which would make it a broken snippet, not a new or a
+/// removed one), each with the responses of `side` that include it.
+fn snippets_only_in(side: &Library, other: &Library) -> Vec<SnippetBrief> {
+    let there: HashSet<&str> = other
+        .snippets
+        .iter()
+        .map(|s| s.path.as_str())
+        .chain(other.problems.iter().map(|p| p.file.as_str()))
+        .collect();
+    let responses: HashMap<&str, &Response> =
+        side.responses.iter().map(|r| (r.id.as_str(), r)).collect();
+    side.snippets
+        .iter()
+        .filter(|s| !there.contains(s.path.as_str()))
+        .map(|s| SnippetBrief {
+            name: s.name.clone(),
+            path: s.path.clone(),
+            responses: s
+                .used_by
+                .iter()
+                .filter_map(|id| responses.get(id.as_str()).map(|r| brief(r)))
+                .collect(),
+        })
+        .collect()
 }
 
 /// The snippets whose body changed, with the responses whose rendering

@@ -92,6 +92,71 @@ impl<'r> Differ<'r> {
         Ok(out)
     }
 
+    /// The response paths that are in the tree `old` and not in `new`, and
+    /// those in `new` and not in `old`: how the list of response files
+    /// changed, renames not followed.
+    pub(crate) fn paths_between(
+        &mut self,
+        old: Option<ObjectId>,
+        new: Option<ObjectId>,
+    ) -> Result<(Vec<String>, Vec<String>), GitError> {
+        let (old_data, new_data) = (self.tree_data(old)?, self.tree_data(new)?);
+        let hash = self.repo.object_hash();
+        let options = Options {
+            location: Some(gix::diff::tree::recorder::Location::Path),
+            rewrites: None,
+        };
+        let (mut gone, mut arrived) = (Vec::new(), Vec::new());
+        gix::diff::tree_with_rewrites(
+            TreeRefIter::from_bytes(&old_data, hash),
+            TreeRefIter::from_bytes(&new_data, hash),
+            &mut self.blobs,
+            &mut self.state,
+            &self.repo.objects,
+            |change| {
+                let (before, after) = match change {
+                    ChangeRef::Addition {
+                        location,
+                        entry_mode,
+                        ..
+                    } => (None, response(entry_mode, location)),
+                    ChangeRef::Deletion {
+                        location,
+                        entry_mode,
+                        ..
+                    } => (response(entry_mode, location), None),
+                    ChangeRef::Modification {
+                        location,
+                        previous_entry_mode,
+                        entry_mode,
+                        ..
+                    } => (
+                        response(previous_entry_mode, location),
+                        response(entry_mode, location),
+                    ),
+                    ChangeRef::Rewrite {
+                        source_location,
+                        source_entry_mode,
+                        location,
+                        entry_mode,
+                        ..
+                    } => (
+                        response(source_entry_mode, source_location),
+                        response(entry_mode, location),
+                    ),
+                };
+                if before != after {
+                    gone.extend(before);
+                    arrived.extend(after);
+                }
+                Ok(ControlFlow::Continue(()))
+            },
+            options,
+        )
+        .map_err(|e| GitError::read("the changes between two commits", e))?;
+        Ok((gone, arrived))
+    }
+
     /// The regular file at `path` in `tree`, if there is one.
     fn blob_at(&self, tree: Option<ObjectId>, path: &str) -> Result<Option<ObjectId>, GitError> {
         let Some(tree) = tree else { return Ok(None) };

@@ -36,7 +36,9 @@ mod source;
 mod uncommitted;
 mod walk;
 
-pub use compare::{compare, line_diff, Brief, Changed, Comparison, FieldChange, SnippetChange};
+pub use compare::{
+    compare, line_diff, Brief, Changed, Comparison, FieldChange, SnippetBrief, SnippetChange,
+};
 pub use error::GitError;
 pub use model::{Event, EventKind, FileHistory, History, Person, Stamp};
 pub use source::GitSource;

@@ -6,7 +6,8 @@ use crate::problem::Problem;
 use crate::response::id_from_path as id_of;
 use gix::ObjectId;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Who made a commit: its author, not its committer.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -24,11 +25,12 @@ pub struct Stamp {
 }
 
 /// When the file now at a path was created (following renames) and last
-/// changed (a rename included).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// changed (a rename included). The stamps are shared with every other file
+/// of the same commits, so that a history is cheap to copy and to extend.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileHistory {
-    pub created: Stamp,
-    pub updated: Stamp,
+    pub created: Arc<Stamp>,
+    pub updated: Arc<Stamp>,
 }
 
 impl FileHistory {
@@ -85,13 +87,15 @@ impl Event {
     }
 }
 
-/// The history of a library up to one revision.
-#[derive(Clone, Debug, Serialize)]
+/// The history of a library up to one revision. Events are shared (`Arc`)
+/// so that a server can keep the last history and extend it with a new
+/// commit's events without copying the older ones.
+#[derive(Clone, Debug)]
 pub struct History {
     /// The full id of the commit the history was read at.
     pub revision: String,
     /// Newest first; the events of one commit are together, by path.
-    pub events: Vec<Event>,
+    pub events: Vec<Arc<Event>>,
     /// Keyed by the path of each response file at `revision`.
     pub files: HashMap<String, FileHistory>,
     /// Whether the repository is a shallow clone, so that the oldest
@@ -99,17 +103,85 @@ pub struct History {
     pub shallow: bool,
     /// At most one `shallow-history` warning.
     pub problems: Vec<Problem>,
-    #[serde(skip)]
     pub(crate) graph: Graph,
 }
 
 /// The commits walked, with their parents, to answer "what happened after
-/// this revision".
+/// this revision". Commits are numbered from the oldest, so that newer
+/// commits are added without renumbering the older ones.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Graph {
-    pub(crate) index: HashMap<ObjectId, usize>,
-    pub(crate) commits: Vec<ObjectId>,
-    pub(crate) parents: Vec<Vec<usize>>,
+    index: HashMap<ObjectId, u32>,
+    /// Oldest first.
+    commits: Vec<ObjectId>,
+    /// The parents of commit `i` are `parents[ends[i - 1]..ends[i]]`: one
+    /// list for all, so that copying a graph is three copies of memory.
+    parents: Vec<u32>,
+    ends: Vec<u32>,
+}
+
+impl Graph {
+    /// Adds commits, given newest first as in the walk, with their
+    /// parents. Each parent must be one of them or already in the graph;
+    /// others (missing from a shallow clone) are left out.
+    pub(crate) fn add_newer(&mut self, commits: &[(ObjectId, &[ObjectId])]) {
+        for (id, _) in commits.iter().rev() {
+            self.index.insert(*id, self.commits.len() as u32);
+            self.commits.push(*id);
+        }
+        for (_, parents) in commits.iter().rev() {
+            self.parents
+                .extend(parents.iter().filter_map(|p| self.index.get(p).copied()));
+            self.ends.push(self.parents.len() as u32);
+        }
+    }
+
+    pub(crate) fn contains(&self, id: &ObjectId) -> bool {
+        self.index.contains_key(id)
+    }
+
+    fn parents_of(&self, i: usize) -> &[u32] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.parents[start..self.ends[i] as usize]
+    }
+}
+
+/// Where the events of each id are, counted from the oldest event, so that
+/// newer events are added without moving the positions of older ones. It
+/// answers "the next event of this id at or after position `from`" without
+/// a scan, for each response file's chain of events.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct IdIndex {
+    /// Ascending positions from the oldest event.
+    by_id: HashMap<String, Vec<u32>>,
+    len: usize,
+}
+
+impl IdIndex {
+    /// Adds `newer` (newest first), which go on top of the events indexed
+    /// so far.
+    pub(crate) fn add_newer(&mut self, newer: &[Arc<Event>]) {
+        for event in newer.iter().rev() {
+            let position = self.len as u32;
+            match self.by_id.get_mut(event.id.as_str()) {
+                Some(list) => list.push(position),
+                None => {
+                    self.by_id.insert(event.id.clone(), vec![position]);
+                }
+            }
+            self.len += 1;
+        }
+    }
+
+    /// The index (newest first) of the first event at or after index
+    /// `from` whose id is `target`.
+    fn next(&self, target: &str, from: usize) -> Option<usize> {
+        let list = self.by_id.get(target)?;
+        let last = self.len.checked_sub(from + 1)? as u32;
+        let at = list.partition_point(|&p| p <= last);
+        let position = *list.get(at.checked_sub(1)?)?;
+        Some(self.len - 1 - position as usize)
+    }
 }
 
 impl History {
@@ -133,39 +205,82 @@ impl History {
         }
     }
 
-    /// Builds a history from its events (newest first, grouped by commit)
-    /// and the response paths at `revision`.
+    /// Builds a history from its events (newest first, grouped by commit),
+    /// `index` of those events, and the response paths at `revision`.
     pub(crate) fn new(
         revision: String,
-        events: Vec<Event>,
+        events: Vec<Arc<Event>>,
+        index: &IdIndex,
         paths: &[String],
         shallow: bool,
         problems: Vec<Problem>,
         graph: Graph,
     ) -> History {
-        let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, event) in events.iter().enumerate() {
-            by_id.entry(event.id.as_str()).or_default().push(i);
-        }
-        let next = |target: &str, from: usize| {
-            let list = by_id.get(target)?;
-            let at = list.partition_point(|&i| i < from);
-            list.get(at).copied()
-        };
-        let mut files = HashMap::new();
+        let mut stamps = Stamps::default();
+        let mut files = HashMap::with_capacity(paths.len());
         for path in paths {
-            let chain = chain(&events, id_of(path), true, next);
-            if let (Some(&newest), Some(&oldest)) = (chain.first(), chain.last()) {
-                let file = FileHistory {
-                    created: events[oldest].stamp(),
-                    updated: events[newest].stamp(),
-                };
+            if let Some(file) = file_history(&events, index, path, &mut stamps) {
                 files.insert(path.clone(), file);
             }
         }
         History {
             revision,
             events,
+            files,
+            shallow,
+            problems,
+            graph,
+        }
+    }
+
+    /// This history with newer commits on top: `commits` (newest first,
+    /// with their parents) and their `events` (newest first), read at
+    /// `revision`, where the response paths are `paths`. `index` already
+    /// holds the new events; `gone` are the paths that are not at
+    /// `revision` any more and `arrived` the ones that are new there.
+    ///
+    /// Only the files whose chain of events can differ are followed again:
+    /// those that arrived and those that a new event names. Every other
+    /// file's chain lies in the older events alone, as it did before.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn extended(
+        &self,
+        revision: String,
+        commits: &[(ObjectId, &[ObjectId])],
+        events: Vec<Arc<Event>>,
+        index: &IdIndex,
+        paths: &HashSet<String>,
+        gone: &[String],
+        arrived: &[String],
+        shallow: bool,
+        problems: Vec<Problem>,
+    ) -> History {
+        let mut graph = self.graph.clone();
+        graph.add_newer(commits);
+        let mut again: Vec<String> = arrived.to_vec();
+        again.extend(
+            events
+                .iter()
+                .filter(|e| paths.contains(&e.path))
+                .map(|e| e.path.clone()),
+        );
+        again.sort_unstable();
+        again.dedup();
+        let mut all = events;
+        all.extend(self.events.iter().cloned());
+        let mut files = self.files.clone();
+        for path in gone.iter().chain(&again) {
+            files.remove(path);
+        }
+        let mut stamps = Stamps::default();
+        for path in again {
+            if let Some(file) = file_history(&all, index, &path, &mut stamps) {
+                files.insert(path, file);
+            }
+        }
+        History {
+            revision,
+            events: all,
             files,
             shallow,
             problems,
@@ -200,7 +315,7 @@ impl History {
                 _ => chain(events, id, false, next),
             }
         };
-        indices.into_iter().map(|i| &self.events[i]).collect()
+        indices.into_iter().map(|i| &*self.events[i]).collect()
     }
 
     /// The events of the commits that came after `commit` (a full commit id
@@ -215,21 +330,27 @@ impl History {
             if std::mem::replace(&mut seen[i], true) {
                 continue;
             }
-            stack.extend(self.graph.parents[i].iter().copied());
+            stack.extend(self.graph.parents_of(i).iter().map(|&p| p as usize));
         }
         let old = |event: &Event| {
             let id = ObjectId::from_hex(event.commit.as_bytes()).ok();
             id.and_then(|id| self.graph.index.get(&id))
-                .is_some_and(|&i| seen[i])
+                .is_some_and(|&i| seen[i as usize])
         };
-        Some(self.events.iter().filter(|e| !old(e)).collect())
+        Some(
+            self.events
+                .iter()
+                .map(|e| &**e)
+                .filter(|e| !old(e))
+                .collect(),
+        )
     }
 }
 
 impl Graph {
     fn find(&self, commit: &str) -> Option<usize> {
         if let Ok(id) = ObjectId::from_hex(commit.as_bytes()) {
-            return self.index.get(&id).copied();
+            return self.index.get(&id).map(|&i| i as usize);
         }
         if commit.len() < 4 || !commit.bytes().all(|b| b.is_ascii_hexdigit()) {
             return None;
@@ -247,8 +368,42 @@ impl Graph {
     }
 }
 
+/// One `Arc<Stamp>` per commit, shared by the files it created or changed
+/// last.
+#[derive(Default)]
+struct Stamps<'e> {
+    by_commit: HashMap<&'e str, Arc<Stamp>>,
+}
+
+impl<'e> Stamps<'e> {
+    fn of(&mut self, event: &'e Event) -> Arc<Stamp> {
+        self.by_commit
+            .entry(event.commit.as_str())
+            .or_insert_with(|| Arc::new(event.stamp()))
+            .clone()
+    }
+}
+
+/// When the file at `path` was created and last changed, from its chain of
+/// events; `None` when no event names it.
+fn file_history<'e>(
+    events: &'e [Arc<Event>],
+    index: &IdIndex,
+    path: &str,
+    stamps: &mut Stamps<'e>,
+) -> Option<FileHistory> {
+    let chain = chain(events, id_of(path), true, |target, from| {
+        index.next(target, from)
+    });
+    let (&newest, &oldest) = (chain.first()?, chain.last()?);
+    Some(FileHistory {
+        created: stamps.of(&events[oldest]),
+        updated: stamps.of(&events[newest]),
+    })
+}
+
 /// The index of the first event of the commit after the one of event `i`.
-fn next_commit(events: &[Event], i: usize) -> usize {
+fn next_commit(events: &[Arc<Event>], i: usize) -> usize {
     let commit = &events[i].commit;
     (i..events.len())
         .find(|&j| events[j].commit != *commit)
@@ -257,7 +412,7 @@ fn next_commit(events: &[Event], i: usize) -> usize {
 
 /// One life of `id`, newest first: see [`chain_from`].
 fn chain(
-    events: &[Event],
+    events: &[Arc<Event>],
     id: &str,
     alive: bool,
     next: impl Fn(&str, usize) -> Option<usize>,
@@ -273,7 +428,7 @@ fn chain(
 /// alike. `next(target, from)` finds the next event at or after `from`
 /// whose id is `target`.
 fn chain_from(
-    events: &[Event],
+    events: &[Arc<Event>],
     id: &str,
     alive: bool,
     from: usize,

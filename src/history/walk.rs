@@ -2,7 +2,7 @@
 //! long-running server pays only for the commits it has not seen yet.
 
 use super::diff::{changes_of, Change, Differ};
-use super::model::{Event, Graph, History, Person};
+use super::model::{Event, Graph, History, IdIndex, Person};
 use super::source::walk_tree;
 use super::{library_tree, resolve_commit, GitError, Repository};
 use crate::problem::Problem;
@@ -13,10 +13,14 @@ use gix::ObjectId;
 use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::sync::Arc;
 
-/// What the walk learned about each commit, keyed by commit id. Keep one
-/// per [`Repository`] and pass it to [`Repository::history_with`]: each
-/// call then examines only the commits that were not examined before.
+/// What the walk learned about each commit, keyed by commit id, and the
+/// last history derived from it. Keep one per [`Repository`] and pass it to
+/// [`Repository::history_with`]: each call then examines only the commits
+/// that were not examined before, and a tip built on the last one (a new
+/// commit, a pull that fast-forwards) extends the last history with the new
+/// commits' events instead of deriving it again.
 #[derive(Debug, Default)]
 pub struct HistoryCache {
     /// The library folder the cache was filled for: a cache is only valid
@@ -24,6 +28,8 @@ pub struct HistoryCache {
     prefix: Option<String>,
     commits: HashMap<ObjectId, Examined>,
     examined: usize,
+    last: Option<Derived>,
+    extended: usize,
 }
 
 impl HistoryCache {
@@ -35,6 +41,12 @@ impl HistoryCache {
     /// calls together.
     pub fn examined(&self) -> usize {
         self.examined
+    }
+
+    /// How many of the histories returned through this cache extended the
+    /// one before instead of being derived whole.
+    pub fn extended(&self) -> usize {
+        self.extended
     }
 }
 
@@ -53,10 +65,22 @@ struct Examined {
     changes: Vec<Change>,
 }
 
+/// The last history derived, with what extending it needs.
+#[derive(Debug)]
+struct Derived {
+    tip: ObjectId,
+    history: History,
+    index: IdIndex,
+    /// The response paths at `tip`.
+    paths: HashSet<String>,
+    /// Whether some commit of the history is a shallow boundary.
+    boundary: bool,
+}
+
 impl Repository {
     /// The history of the library up to `rev` (`HEAD` when `None`).
     pub fn history(&self, rev: Option<&str>) -> Result<History, GitError> {
-        self.history_with(rev, &mut HistoryCache::new())
+        self.derive(rev, &mut HistoryCache::new(), false)
     }
 
     /// Like [`Repository::history`], reusing and extending `cache`.
@@ -64,6 +88,17 @@ impl Repository {
         &self,
         rev: Option<&str>,
         cache: &mut HistoryCache,
+    ) -> Result<History, GitError> {
+        self.derive(rev, cache, true)
+    }
+
+    /// The history up to `rev`; `keep` keeps it in `cache`, to be extended
+    /// by the next call.
+    fn derive(
+        &self,
+        rev: Option<&str>,
+        cache: &mut HistoryCache,
+        keep: bool,
     ) -> Result<History, GitError> {
         let repo = self.open();
         let tip = match resolve_commit(&repo, rev.unwrap_or("HEAD")) {
@@ -78,62 +113,63 @@ impl Repository {
                 ..HistoryCache::default()
             };
         }
-        self.examine_new(&repo, tip, cache)?;
-
-        let order = walk_order(tip, &cache.commits);
-        let mut graph = Graph::default();
-        for (i, id) in order.iter().enumerate() {
-            graph.index.insert(*id, i);
+        if self.examine_new(&repo, tip, cache)? {
+            // Older commits were examined again: the last history may have
+            // missed their past.
+            cache.last = None;
         }
-        let mut events = Vec::new();
-        let mut boundary = false;
-        for id in &order {
-            let commit = &cache.commits[id];
-            boundary |= commit.boundary;
-            graph.commits.push(*id);
-            graph.parents.push(
-                commit
-                    .parents
-                    .iter()
-                    .filter_map(|p| graph.index.get(p).copied())
-                    .collect(),
-            );
-            for change in &commit.changes {
-                events.push(Event {
-                    kind: change.kind,
-                    id: id_from_path(&change.path).to_string(),
-                    old_id: change
-                        .old_path
-                        .as_deref()
-                        .map(|p| id_from_path(p).to_string()),
-                    commit: id.to_string(),
-                    author: commit.author.clone(),
-                    date: commit.date.clone(),
-                    subject: commit.subject.clone(),
-                    path: change.path.clone(),
-                    old_path: change.old_path.clone(),
-                });
-            }
-        }
-        let shallow = boundary || repo.is_shallow().unwrap_or(false);
-        let problems = if shallow {
-            vec![Problem::warning(
-                "shallow-history",
-                "",
-                "this is a shallow clone: commits older than the ones fetched are missing, \
-                 so responses from before them show the oldest fetched commit as their creation",
-            )
-            .with_hint(
-                "fetch the whole history: `git fetch --unshallow`, \
-                 or `fetch-depth: 0` for actions/checkout in CI",
-            )]
-        } else {
-            Vec::new()
+        let shallow_repo = repo.is_shallow().unwrap_or(false);
+        let last = cache.last.take();
+        let derived = match last {
+            Some(last) if last.tip == tip => Derived {
+                history: History {
+                    shallow: last.boundary || shallow_repo,
+                    problems: shallow_problems(last.boundary || shallow_repo),
+                    ..last.history
+                },
+                ..last
+            },
+            Some(last) => match extension(tip, &last, &cache.commits) {
+                Some(order) => {
+                    let derived =
+                        self.extend(&repo, last, tip, &order, &cache.commits, shallow_repo)?;
+                    cache.extended += 1;
+                    derived
+                }
+                None => self.derive_whole(&repo, tip, &cache.commits, shallow_repo)?,
+            },
+            None => self.derive_whole(&repo, tip, &cache.commits, shallow_repo)?,
         };
-        let tip_tree = cache.commits[&tip].subtree;
+        if !keep {
+            return Ok(derived.history);
+        }
+        let history = derived.history.clone();
+        cache.last = Some(derived);
+        Ok(history)
+    }
+
+    /// The history up to `tip` from every commit's examined changes.
+    fn derive_whole(
+        &self,
+        repo: &gix::Repository,
+        tip: ObjectId,
+        commits: &HashMap<ObjectId, Examined>,
+        shallow_repo: bool,
+    ) -> Result<Derived, GitError> {
+        let order = walk_order(tip, commits);
+        let mut graph = Graph::default();
+        let with_parents: Vec<(ObjectId, &[ObjectId])> = order
+            .iter()
+            .map(|id| (*id, commits[id].parents.as_slice()))
+            .collect();
+        graph.add_newer(&with_parents);
+        let events = events_of(&order, commits);
+        let boundary = order.iter().any(|id| commits[id].boundary);
+        let mut index = IdIndex::default();
+        index.add_newer(&events);
         let mut paths = Vec::new();
-        if let Some(tree) = tip_tree {
-            walk_tree(&repo, tree, &mut |path, kind, _| {
+        if let Some(tree) = commits[&tip].subtree {
+            walk_tree(repo, tree, &mut |path, kind, _| {
                 if matches!(kind, EntryKind::Blob | EntryKind::BlobExecutable)
                     && is_response_path(path)
                 {
@@ -141,21 +177,128 @@ impl Repository {
                 }
             })?;
         }
-        Ok(History::new(
+        let shallow = boundary || shallow_repo;
+        let history = History::new(
             tip.to_string(),
             events,
+            &index,
             &paths,
             shallow,
-            problems,
+            shallow_problems(shallow),
             graph,
-        ))
+        );
+        Ok(Derived {
+            tip,
+            history,
+            index,
+            paths: paths.into_iter().collect(),
+            boundary,
+        })
     }
+
+    /// `last` with the commits of `order` on top (newest first, all of
+    /// them newer than `last.tip`, as [`extension`] found). The response
+    /// paths at `tip` come from a diff of the two tips' library trees, not
+    /// from a walk of the whole tree.
+    fn extend(
+        &self,
+        repo: &gix::Repository,
+        mut last: Derived,
+        tip: ObjectId,
+        order: &[ObjectId],
+        commits: &HashMap<ObjectId, Examined>,
+        shallow_repo: bool,
+    ) -> Result<Derived, GitError> {
+        let (old, new) = (commits[&last.tip].subtree, commits[&tip].subtree);
+        let (gone, arrived) = if old == new {
+            (Vec::new(), Vec::new())
+        } else {
+            Differ::new(repo)?.paths_between(old, new)?
+        };
+        for path in &gone {
+            last.paths.remove(path);
+        }
+        last.paths.extend(arrived.iter().cloned());
+        let events = events_of(order, commits);
+        last.index.add_newer(&events);
+        let boundary = last.boundary || order.iter().any(|id| commits[id].boundary);
+        let shallow = boundary || shallow_repo;
+        let with_parents: Vec<(ObjectId, &[ObjectId])> = order
+            .iter()
+            .map(|id| (*id, commits[id].parents.as_slice()))
+            .collect();
+        let history = last.history.extended(
+            tip.to_string(),
+            &with_parents,
+            events,
+            &last.index,
+            &last.paths,
+            &gone,
+            &arrived,
+            shallow,
+            shallow_problems(shallow),
+        );
+        Ok(Derived {
+            tip,
+            history,
+            index: last.index,
+            paths: last.paths,
+            boundary,
+        })
+    }
+}
+
+/// The events of the commits `order` (newest first), newest first.
+fn events_of(order: &[ObjectId], commits: &HashMap<ObjectId, Examined>) -> Vec<Arc<Event>> {
+    let mut events = Vec::new();
+    for id in order {
+        let commit = &commits[id];
+        if commit.changes.is_empty() {
+            continue;
+        }
+        let hex = id.to_string();
+        for change in &commit.changes {
+            events.push(Arc::new(Event {
+                kind: change.kind,
+                id: id_from_path(&change.path).to_string(),
+                old_id: change
+                    .old_path
+                    .as_deref()
+                    .map(|p| id_from_path(p).to_string()),
+                commit: hex.clone(),
+                author: commit.author.clone(),
+                date: commit.date.clone(),
+                subject: commit.subject.clone(),
+                path: change.path.clone(),
+                old_path: change.old_path.clone(),
+            }));
+        }
+    }
+    events
+}
+
+/// At most one warning: that the clone is shallow.
+fn shallow_problems(shallow: bool) -> Vec<Problem> {
+    if !shallow {
+        return Vec::new();
+    }
+    vec![Problem::warning(
+        "shallow-history",
+        "",
+        "this is a shallow clone: commits older than the ones fetched are missing, \
+         so responses from before them show the oldest fetched commit as their creation",
+    )
+    .with_hint(
+        "fetch the whole history: `git fetch --unshallow`, \
+         or `fetch-depth: 0` for actions/checkout in CI",
+    )]
 }
 
 fn empty_history() -> History {
     History::new(
         String::new(),
         Vec::new(),
+        &IdIndex::default(),
         &[],
         false,
         Vec::new(),
@@ -163,16 +306,55 @@ fn empty_history() -> History {
     )
 }
 
+/// The commits reachable from `tip` that come before `last.tip` in the
+/// walk from `tip` (newest first), when the walk from `tip` is exactly
+/// those commits followed by the walk that `last` was derived from; `None`
+/// otherwise: a reset, an amended commit, a merge of a branch that forked
+/// below `last.tip` or that holds a commit dated before it.
+///
+/// That holds when the walk meets `last.tip` before any other commit of
+/// `last`, with nothing else left to visit: from there on it visits what
+/// the walk from `last.tip` visited, in the same order, since the commits
+/// already visited are not ancestors of `last.tip`.
+fn extension(
+    tip: ObjectId,
+    last: &Derived,
+    commits: &HashMap<ObjectId, Examined>,
+) -> Option<Vec<ObjectId>> {
+    let mut order = Vec::new();
+    let mut seen = HashSet::from([tip]);
+    let mut queue = BinaryHeap::new();
+    let mut seq = 0u64;
+    queue.push((commits[&tip].time, Reverse(seq), tip));
+    while let Some((_, _, id)) = queue.pop() {
+        if id == last.tip {
+            return queue.is_empty().then_some(order);
+        }
+        if last.history.graph.contains(&id) {
+            return None;
+        }
+        order.push(id);
+        for parent in &commits[&id].parents {
+            if commits.contains_key(parent) && seen.insert(*parent) {
+                seq += 1;
+                queue.push((commits[parent].time, Reverse(seq), *parent));
+            }
+        }
+    }
+    None
+}
+
 impl Repository {
     /// Reads every commit reachable from `tip` that the cache does not hold
     /// yet and records what it did to the library. The cache holds whole
     /// ancestries: a commit is only added together with its ancestors.
+    /// Returns whether commits examined before were examined again.
     fn examine_new(
         &self,
         repo: &gix::Repository,
         tip: ObjectId,
         cache: &mut HistoryCache,
-    ) -> Result<(), GitError> {
+    ) -> Result<bool, GitError> {
         // A shallow boundary whose parents have been fetched since
         // (`git fetch --unshallow`) is examined again, along with the new past.
         let mut todo = vec![tip];
@@ -182,6 +364,7 @@ impl Repository {
             .filter(|(_, c)| c.boundary && c.parents.iter().any(|p| repo.has_object(p)))
             .map(|(id, _)| *id)
             .collect();
+        let again = !deepened.is_empty();
         for id in deepened {
             cache.commits.remove(&id);
             todo.push(id);
@@ -237,7 +420,7 @@ impl Repository {
             cache.commits.insert(*id, commit);
             cache.examined += 1;
         }
-        Ok(())
+        Ok(again)
     }
 }
 
