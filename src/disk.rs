@@ -1,7 +1,7 @@
 //! A library in a folder on disk.
 
 use crate::problem::Problem;
-use crate::source::{self, Listing, ReadError, Source, MAX_FILE_BYTES};
+use crate::source::{self, Listing, ReadError, Source, Stamp, MAX_FILE_BYTES};
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -180,6 +180,32 @@ impl Source for DiskSource {
             return Err(ReadError::TooLarge(bytes.len() as u64));
         }
         Ok(bytes)
+    }
+
+    fn stamp(&self, path: &str) -> Option<Stamp> {
+        // The file a link leads to: that is what `read` reads.
+        let meta = fs::metadata(self.root.join(path)).ok()?;
+        Some(stamp_of(&meta))
+    }
+}
+
+/// The [`Stamp`] of a file's metadata.
+pub fn stamp_of(meta: &fs::Metadata) -> Stamp {
+    #[cfg(unix)]
+    let (changed, file) = {
+        use std::os::unix::fs::MetadataExt;
+        let changed = u64::try_from(meta.ctime())
+            .ok()
+            .map(|s| std::time::UNIX_EPOCH + std::time::Duration::new(s, meta.ctime_nsec() as u32));
+        (changed, (meta.dev(), meta.ino()))
+    };
+    #[cfg(not(unix))]
+    let (changed, file) = (None, (0, 0));
+    Stamp {
+        size: meta.len(),
+        modified: meta.modified().ok(),
+        changed,
+        file,
     }
 }
 

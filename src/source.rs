@@ -4,6 +4,7 @@
 //! library read at a revision and one read from disk get the same problems.
 
 use crate::problem::Problem;
+use std::time::{Duration, SystemTime};
 
 /// Files larger than this are refused before they are read.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
@@ -35,11 +36,48 @@ pub enum ReadError {
     Damaged(String),
 }
 
+/// What a file was like, to tell whether it changed without reading it:
+/// its size, its modification time, when its inode last changed (any write,
+/// rename or `chmod`; unlike the modification time, no tool sets it back),
+/// and which file it is (a save that renames a new file over the old one
+/// gives another inode).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    pub size: u64,
+    pub modified: Option<SystemTime>,
+    pub changed: Option<SystemTime>,
+    pub file: (u64, u64),
+}
+
+impl Stamp {
+    /// Whether the file may have been written again, after it was read at
+    /// `read_at`, with no change to its stamp: a file system records times
+    /// in steps (a tick of the kernel's clock; whole seconds, even two, on
+    /// some; [`TIME_STEP`] covers them), so a second write in the step of
+    /// the first can leave the same times. Such a file must be read again even when its stamp has
+    /// not moved (git calls this "racily clean").
+    pub fn is_racy(&self, read_at: SystemTime, step: Duration) -> bool {
+        let Some(settled) = read_at.checked_sub(step) else {
+            return true;
+        };
+        self.modified.is_none_or(|t| t >= settled) || self.changed.is_some_and(|t| t >= settled)
+    }
+}
+
+/// The coarsest step in which a file system records times (FAT's two
+/// seconds), with room to spare.
+pub const TIME_STEP: Duration = Duration::from_secs(3);
+
 pub trait Source: Sync {
     /// Lists the library's files.
     fn list(&self) -> Listing;
     /// Reads one file named by [`Listing::files`] or [`CONFIG_FILE`].
     fn read(&self, path: &str) -> Result<Vec<u8>, ReadError>;
+    /// The file's [`Stamp`], when this source can tell one: a file whose
+    /// stamp has not changed since it was read need not be read again.
+    fn stamp(&self, _path: &str) -> Option<Stamp> {
+        None
+    }
     /// A revision this source was read at (a commit id), if any.
     fn revision(&self) -> Option<String> {
         None

@@ -1,10 +1,11 @@
 //! Where the served library comes from: the folder on disk, or a git
 //! revision (`--rev`), and its git history when it lives in a repository.
-//! Every load goes through `Library::load`, as `check`'s does.
+//! Every load goes through `Library::load` (or `Library::load_again`, which
+//! gives the same library), as `check`'s does.
 
 use crate::disk::DiskSource;
 use crate::history::{History, HistoryCache, Repository};
-use crate::library::Library;
+use crate::library::{Library, Memo};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -24,6 +25,9 @@ pub struct Origin {
     /// What earlier loads learned of the commits: a reload pays only for
     /// commits it has not seen.
     cache: Mutex<HistoryCache>,
+    /// What the last load of the folder read: a reload reads again only
+    /// the files that changed.
+    memo: Mutex<Memo>,
 }
 
 impl Origin {
@@ -48,6 +52,7 @@ impl Origin {
             rev: rev.map(str::to_string),
             in_git: repository.is_some(),
             cache: Mutex::new(HistoryCache::new()),
+            memo: Mutex::new(Memo::default()),
         })
     }
 
@@ -65,7 +70,8 @@ impl Origin {
         Repository::discover(&self.root).ok().flatten()
     }
 
-    /// Reads the library and its history afresh.
+    /// Reads the library (the files that changed since the last load) and
+    /// its history.
     pub fn load(&self) -> Result<Loaded, String> {
         let repository = self.repository();
         let library = match (&self.rev, &repository) {
@@ -80,7 +86,8 @@ impl Origin {
                         self.root.display()
                     )
                 })?;
-                Library::load(&source)
+                let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+                Library::load_again(&source, &mut memo)
             }
         };
         let history = repository.as_ref().and_then(|repository| {
