@@ -15,14 +15,14 @@ use crate::problem::{Problem, Severity, Summary};
 use crate::progress::Progress;
 use crate::response::Response;
 use crate::snippet::{Snippet, Snippets};
-use crate::source::{ReadError, Source, Stamp, CONFIG_FILE, MAX_FILE_BYTES};
+use crate::source::{Listing, ReadError, Source, Stamp, CONFIG_FILE, MAX_FILE_BYTES};
 use crate::validate::Context;
 use crate::variant::VariantFile;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 #[derive(Clone, Debug, Default)]
 pub struct Library {
@@ -129,26 +129,31 @@ impl Library {
 
     /// [`Library::load`], as `options` say.
     pub fn load_with(source: &dyn Source, options: LoadOptions) -> Library {
-        Library::load_memo(source, options, None)
+        Library::load_memo(source, &source.list(), options, None)
     }
 
-    /// [`Library::load`] again, reading only the files that changed since
-    /// the load that filled `memo`, and keeping this load in it.
-    pub fn load_again(source: &dyn Source, memo: &mut Memo) -> Library {
+    /// [`Library::load`] again from `listing` (the source's, taken before
+    /// this call), reading only the files whose stamps changed since the
+    /// load that filled `memo`, and keeping this load in it.
+    pub fn load_again(source: &dyn Source, listing: &Listing, memo: &mut Memo) -> Library {
         let options = LoadOptions {
             progress: &Progress::hidden(),
             near_duplicates: true,
         };
-        Library::load_memo(source, options, Some(memo))
+        Library::load_memo(source, listing, options, Some(memo))
     }
 
-    fn load_memo(source: &dyn Source, options: LoadOptions, memo: Option<&mut Memo>) -> Library {
-        // Taken before anything is read: a file written after this moment
-        // has a later time than any it had before (see `Stamp::is_racy`).
-        let read_at = SystemTime::now();
+    fn load_memo(
+        source: &dyn Source,
+        listing: &Listing,
+        options: LoadOptions,
+        memo: Option<&mut Memo>,
+    ) -> Library {
+        // When the files were stamped: a file written after that has a
+        // later time than any it had before (see `Stamp::is_racy`).
+        let read_at = listing.stamps.as_ref().map(|s| s.at);
         let progress = options.progress;
-        let listing = source.list();
-        let mut problems = listing.problems;
+        let mut problems = listing.problems.clone();
         let mut basis = Vec::with_capacity(listing.snippets.len() + 1);
         let config = if listing.has_config {
             let read = source.read(CONFIG_FILE);
@@ -199,17 +204,20 @@ impl Library {
         // Only a file stamped well after its last write is trusted to be
         // what was read while its stamp stays.
         let trusted = |stamp: Stamp| {
-            time_step
-                .is_some_and(|step| !stamp.is_racy(read_at, step))
-                .then_some(stamp)
+            let racy = match (time_step, read_at) {
+                (Some(step), Some(read_at)) => stamp.is_racy(read_at, step),
+                _ => true,
+            };
+            (!racy).then_some(stamp)
         };
+        let stamps = stamps_of(listing, bases.iter().map(String::as_str));
         let loaded: Vec<Option<Kept>> = bases
             .par_iter()
-            .map(|path| {
+            .zip(&stamps)
+            .map(|(path, &now)| {
                 progress.inc();
-                // Stamped before it is read: a write after the stamp moves
-                // it, and the file is read again next time.
-                let now = time_step.and_then(|_| source.stamp(path));
+                // Stamped before it is read (when listed): a write after
+                // the stamp moves it, and the file is read again next time.
                 let kept = known.and_then(|k| k.get(path.as_str()));
                 if now.is_some() && kept.is_some_and(|k| k.stamp == now) {
                     return None;
@@ -250,9 +258,11 @@ impl Library {
             }
         }
         let mut responses = check_unique(source, responses, &mut problems);
+        let stamps = stamps_of(listing, variant_files.iter().map(|f| f.path.as_str()));
         attach_variants(
             source,
             &variant_files,
+            &stamps,
             &mut responses,
             &ctx,
             &mut problems,
@@ -390,6 +400,7 @@ fn load_file(
 fn attach_variants(
     source: &dyn Source,
     files: &[VariantFile],
+    stamps: &[Option<Stamp>],
     responses: &mut [Arc<Response>],
     ctx: &Context,
     problems: &mut Vec<Problem>,
@@ -406,11 +417,11 @@ fn attach_variants(
     let known = memo.as_deref().map(|m| &m.variants);
     let loaded: Vec<(Option<usize>, Option<KeptVariant>)> = files
         .par_iter()
-        .map(|file| {
+        .zip(stamps)
+        .map(|(file, &now)| {
             progress.inc();
             let base = by_path.get(file.base.as_str()).copied();
             let base_now = base.map(|i| &responses[i]);
-            let now = remember.then(|| source.stamp(&file.path)).flatten();
             let kept = known.and_then(|k| k.get(file.path.as_str()));
             let same_base = |k: &KeptVariant| match (&k.base, base_now) {
                 (Some(a), Some(b)) => Arc::ptr_eq(a, b),
@@ -516,6 +527,23 @@ fn attach_variants(
         memo.variants = kept;
         memo.assembled = now_assembled;
     }
+}
+
+/// The stamps `listing` has of `paths`, which are some of its files, in
+/// its order.
+fn stamps_of<'a>(listing: &Listing, paths: impl Iterator<Item = &'a str>) -> Vec<Option<Stamp>> {
+    let Some(stamps) = &listing.stamps else {
+        return paths.map(|_| None).collect();
+    };
+    let mut listed = listing.files.iter().zip(&stamps.files);
+    paths
+        .map(|path| {
+            listed
+                .by_ref()
+                .find(|(file, _)| file.as_str() == path)
+                .and_then(|(_, stamp)| *stamp)
+        })
+        .collect()
 }
 
 /// A file's bytes, checked to be UTF-8 text.
@@ -879,9 +907,6 @@ mod tests {
             self.read.lock().unwrap().push(path.to_string());
             self.disk.read(path)
         }
-        fn stamp(&self, path: &str) -> Option<Stamp> {
-            self.disk.stamp(path)
-        }
     }
 
     #[test]
@@ -931,7 +956,7 @@ mod tests {
         let step = Duration::from_millis(100);
         std::thread::sleep(step * 2);
         let mut memo = Memo::with_time_step(step);
-        Library::load_again(&source, &mut memo);
+        Library::load_again(&source, &source.list(), &mut memo);
         let near = "The quick brown fox jumps over the lazy dog near the river bank today!";
         let edits: [(&str, Option<String>); 9] = [
             // Now a near-duplicate of a.md; its variant, not saved, takes
@@ -967,7 +992,7 @@ mod tests {
                 None => std::fs::remove_file(root.join(path)).unwrap(),
             }
             source.read.lock().unwrap().clear();
-            let again = Library::load_again(&source, &mut memo);
+            let again = Library::load_again(&source, &source.list(), &mut memo);
             let read = std::mem::take(&mut *source.read.lock().unwrap());
             let full = Library::load(&source);
             assert_eq!(seen(&again), seen(&full), "after {path}");

@@ -13,7 +13,7 @@ pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 pub const CONFIG_FILE: &str = "cannery.yaml";
 
 /// What a source found below the library root.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Listing {
     /// Every response file, relative to the root, `/`-separated, sorted.
     pub files: Vec<String>,
@@ -24,6 +24,57 @@ pub struct Listing {
     /// Problems met while listing: links leading outside the library,
     /// unreadable folders, names that are not UTF-8.
     pub problems: Vec<Problem>,
+    /// Each file's [`Stamp`], when the source can tell: a file whose stamp
+    /// has not changed since it was read need not be read again.
+    pub stamps: Option<Stamps>,
+}
+
+impl Listing {
+    /// Whether `other` lists the same files with the same stamps: nothing
+    /// was added, removed or written in between (within what stamps tell).
+    pub fn same_files(&self, other: &Listing) -> bool {
+        self.files == other.files
+            && self.snippets == other.snippets
+            && self.has_config == other.has_config
+            && match (&self.stamps, &other.stamps) {
+                (Some(a), Some(b)) => {
+                    a.files == b.files && a.snippets == b.snippets && a.config == b.config
+                }
+                (None, None) => true,
+                _ => false,
+            }
+    }
+
+    /// Every file listed: responses, snippets and the configuration.
+    pub fn all_files(&self) -> impl Iterator<Item = &str> {
+        let config = self.has_config.then_some(CONFIG_FILE);
+        self.files
+            .iter()
+            .chain(&self.snippets)
+            .map(String::as_str)
+            .chain(config)
+    }
+}
+
+/// The stamps of a [`Listing`]'s files, in its order (`None` for a file
+/// that could not be looked at), and when the listing began.
+#[derive(Clone, Debug)]
+pub struct Stamps {
+    pub at: SystemTime,
+    pub files: Vec<Option<Stamp>>,
+    pub snippets: Vec<Option<Stamp>>,
+    pub config: Option<Stamp>,
+}
+
+impl Default for Stamps {
+    fn default() -> Stamps {
+        Stamps {
+            at: SystemTime::UNIX_EPOCH,
+            files: Vec::new(),
+            snippets: Vec::new(),
+            config: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,11 +124,6 @@ pub trait Source: Sync {
     fn list(&self) -> Listing;
     /// Reads one file named by [`Listing::files`] or [`CONFIG_FILE`].
     fn read(&self, path: &str) -> Result<Vec<u8>, ReadError>;
-    /// The file's [`Stamp`], when this source can tell one: a file whose
-    /// stamp has not changed since it was read need not be read again.
-    fn stamp(&self, _path: &str) -> Option<Stamp> {
-        None
-    }
     /// A revision this source was read at (a commit id), if any.
     fn revision(&self) -> Option<String> {
         None

@@ -6,6 +6,7 @@
 use crate::disk::DiskSource;
 use crate::history::{History, HistoryCache, Repository};
 use crate::library::{Library, Memo};
+use crate::source::{Listing, Source};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -70,9 +71,22 @@ impl Origin {
         Repository::discover(&self.root).ok().flatten()
     }
 
+    /// Lists the library folder's files, with their stamps; `None` for a
+    /// git revision, or when the folder cannot be opened.
+    pub fn list(&self) -> Option<Listing> {
+        let source = DiskSource::new(self.folder()?).ok()?;
+        Some(source.list())
+    }
+
     /// Reads the library (the files that changed since the last load) and
     /// its history.
     pub fn load(&self) -> Result<Loaded, String> {
+        self.load_listed(None)
+    }
+
+    /// [`Origin::load`], from the folder's `listing` when given (from
+    /// [`Origin::list`], taken before this call).
+    pub fn load_listed(&self, listing: Option<&Listing>) -> Result<Loaded, String> {
         let repository = self.repository();
         let library = match (&self.rev, &repository) {
             (Some(rev), Some(repository)) => {
@@ -86,8 +100,16 @@ impl Origin {
                         self.root.display()
                     )
                 })?;
+                let listed;
+                let listing = match listing {
+                    Some(listing) => listing,
+                    None => {
+                        listed = source.list();
+                        &listed
+                    }
+                };
                 let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
-                Library::load_again(&source, &mut memo)
+                Library::load_again(&source, listing, &mut memo)
             }
         };
         let history = repository.as_ref().and_then(|repository| {

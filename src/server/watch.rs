@@ -21,7 +21,7 @@
 
 use super::conn::warn;
 use super::State;
-use crate::source;
+use crate::source::{self, Listing};
 use notify::event::{CreateKind, EventKind, ModifyKind, RemoveKind};
 use notify::{Config, Event, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
 use std::cell::Cell;
@@ -199,7 +199,7 @@ fn drain(
     let mut pending = false;
     let mut since: Option<Instant> = None;
     // The library's files as the index being served found them.
-    let mut served = stamp(root);
+    let mut served = state.origin.list();
     loop {
         if !pending {
             pending = match rx.recv_timeout(HEAD_CHECK) {
@@ -248,13 +248,16 @@ fn drain(
         // tests/serve_faults.rs.)
         let (loaded, moved, started, files) = loop {
             let started = Instant::now();
-            let before = stamp(root);
-            let loaded = state.origin.load();
+            // The load reads from this listing, and only the files whose
+            // stamps changed since the last load.
+            let before = state.origin.list();
+            let loaded = state.origin.load_listed(before.as_ref());
             std::thread::sleep(CATCH_UP);
             // Events can come late (notify's thread waits for a core like
             // any other), and a folder listed while a file is renamed into
             // it may miss that file: the files' stamps tell either way.
-            let mut moved = take(&rx, root, canonical, state) | (stamp(root) != before);
+            let mut moved =
+                take(&rx, root, canonical, state) | !same(&state.origin.list(), &before);
             // A file gone may be a save that deletes and writes again, its
             // process waiting for a core between the two: give it a moment
             // to come back before serving the library without it, and
@@ -262,7 +265,7 @@ fn drain(
             let losing = vanished(&served, &before);
             if !moved && losing {
                 std::thread::sleep(GRACE);
-                moved = take(&rx, root, canonical, state) | (stamp(root) != before);
+                moved = take(&rx, root, canonical, state) | !same(&state.origin.list(), &before);
             }
             let waited = first.elapsed();
             if !moved || waited >= MAX_DEFER && (!losing || waited >= MAX_DEFER_LOSING) {
@@ -310,39 +313,23 @@ fn pause(rx: &Events, first: Instant) -> bool {
 }
 
 /// Whether a file of `served` is not in `now`.
-fn vanished(served: &[Stamp], now: &[Stamp]) -> bool {
-    let now: std::collections::HashSet<&str> = now.iter().map(|s| s.0.as_str()).collect();
-    served.iter().any(|s| !now.contains(s.0.as_str()))
+fn vanished(served: &Option<Listing>, now: &Option<Listing>) -> bool {
+    let Some(served) = served else {
+        return false;
+    };
+    let now: std::collections::HashSet<&str> = now.iter().flat_map(Listing::all_files).collect();
+    served.all_files().any(|f| !now.contains(f))
 }
 
-type Stamp = (String, u64, Option<std::time::SystemTime>, u64);
-
-/// Each library file's path, size, modification time and inode, listed
-/// as a load lists them: equal before and after a load, no file changed
+/// Whether two listings of the folder (each file's path, size, times and
+/// inode) are the same: equal before and after a load, no file changed
 /// while the load read it.
-fn stamp(root: &Path) -> Vec<Stamp> {
-    use crate::source::Source;
-    let Ok(disk) = crate::disk::DiskSource::new(root) else {
-        return Vec::new();
-    };
-    let listing = disk.list();
-    let config = listing.has_config.then(|| source::CONFIG_FILE.to_string());
-    listing
-        .files
-        .into_iter()
-        .chain(listing.snippets)
-        .chain(config)
-        .map(|path| {
-            let meta = std::fs::symlink_metadata(root.join(&path)).ok();
-            let size = meta.as_ref().map_or(0, |m| m.len());
-            let modified = meta.as_ref().and_then(|m| m.modified().ok());
-            #[cfg(unix)]
-            let inode = meta.as_ref().map_or(0, std::os::unix::fs::MetadataExt::ino);
-            #[cfg(not(unix))]
-            let inode = 0;
-            (path, size, modified, inode)
-        })
-        .collect()
+fn same(a: &Option<Listing>, b: &Option<Listing>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.same_files(b),
+        (None, None) => true,
+        _ => false,
+    }
 }
 
 /// Takes every event waiting; whether any matters.
