@@ -1,11 +1,11 @@
 //! A library in a folder on disk.
 
 use crate::problem::Problem;
-use crate::source::{self, Listing, ReadError, Source, MAX_FILE_BYTES};
+use crate::source::{self, Listing, ReadError, Source, Stamp, Stamps, MAX_FILE_BYTES};
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use walkdir::WalkDir;
+use std::time::SystemTime;
 
 /// Finds the library: `--library` (or `$CANNERY_LIBRARY`, which the command
 /// line reads into the same flag), else the nearest folder upwards holding
@@ -55,111 +55,22 @@ impl DiskSource {
 
 impl Source for DiskSource {
     fn list(&self) -> Listing {
+        // Taken before any file is looked at (see `Stamp::is_racy`).
+        let at = SystemTime::now();
+        let config = fs::metadata(self.root.join(source::CONFIG_FILE))
+            .ok()
+            .filter(fs::Metadata::is_file);
         let mut listing = Listing {
-            has_config: self.root.join(source::CONFIG_FILE).is_file(),
+            has_config: config.is_some(),
             ..Listing::default()
         };
-        let walk = WalkDir::new(&self.root)
-            .follow_links(false)
-            // Siblings' paths differ only in their names, so comparing the
-            // paths' bytes orders them by name too, without taking each
-            // path apart into components (`sort_by_file_name` does, twice
-            // per comparison: a tenth of check's time on one core).
-            .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
-            .into_iter()
-            .filter_entry(|e| {
-                let name = e.file_name().to_str();
-                e.depth() == 0
-                    || (e.depth() == 1 && name == Some(crate::snippet::FOLDER))
-                    || name.is_none_or(|n| !n.starts_with('.') && !n.starts_with('_'))
-            });
-        for entry in walk {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(e) => {
-                    let path = e.path().map(|p| self.relative(p)).unwrap_or_default();
-                    let reason = e
-                        .io_error()
-                        .map_or_else(|| e.to_string(), ToString::to_string);
-                    listing.problems.push(
-                        Problem::error("unreadable", path, format!("this folder or file cannot be read: {reason}"))
-                            .with_hint("check its permissions (the user running cannery must be able to read it)"),
-                    );
-                    continue;
-                }
-            };
-            if entry.depth() == 0 {
-                continue;
-            }
-            let Some(relative) = entry
-                .path()
-                .strip_prefix(&self.root)
-                .ok()
-                .and_then(|p| p.to_str())
-            else {
-                listing.problems.push(
-                    Problem::error(
-                        "invalid-file-name",
-                        self.relative(entry.path()),
-                        "this name is not valid UTF-8",
-                    )
-                    .with_hint("rename it using letters, digits and `-`"),
-                );
-                continue;
-            };
-            let relative = relative.replace(std::path::MAIN_SEPARATOR, "/");
-            let kind = entry.file_type();
-            // A link to a folder is never walked (its files would leave the
-            // library or be read twice), but it must not be silence either:
-            // the responses behind it would vanish without a word.
-            if kind.is_symlink()
-                && source::is_walked_dir(&relative)
-                && fs::metadata(entry.path()).is_ok_and(|m| m.is_dir())
-            {
-                listing
-                    .problems
-                    .push(self.folder_link_problem(entry.path(), relative));
-                continue;
-            }
-            let snippet = source::is_snippet_path(&relative);
-            if kind.is_dir() || !(snippet || source::is_response_path(&relative)) {
-                continue;
-            }
-            if relative.contains(['\n', '\r']) {
-                listing.problems.push(
-                    Problem::error(
-                        "invalid-file-name",
-                        relative.escape_debug().to_string(),
-                        "this file name has a line break in it",
-                    )
-                    .with_hint("rename the file"),
-                );
-                continue;
-            }
-            if kind.is_symlink() {
-                match self.check_link(entry.path()) {
-                    Ok(()) if snippet => listing.snippets.push(relative),
-                    Ok(()) => listing.files.push(relative),
-                    Err([code, message, hint]) => listing
-                        .problems
-                        .push(Problem::error(code, relative, message).with_hint(hint)),
-                }
-            } else if kind.is_file() && snippet {
-                listing.snippets.push(relative);
-            } else if kind.is_file() {
-                listing.files.push(relative);
-            } else {
-                // FIFOs and devices would block or never end when read.
-                listing.problems.push(
-                    Problem::error(
-                        "not-a-file",
-                        relative,
-                        "this is not a regular file (a pipe or a device), so it is not read",
-                    )
-                    .with_hint("replace it with an ordinary Markdown file"),
-                );
-            }
-        }
+        let mut stamps = Stamps {
+            at,
+            config: config.as_ref().map(stamp_of),
+            ..Stamps::default()
+        };
+        self.walk(&self.root, Some(""), 0, &mut listing, &mut stamps);
+        listing.stamps = Some(stamps);
         listing
     }
 
@@ -187,7 +98,165 @@ impl Source for DiskSource {
     }
 }
 
+/// The [`Stamp`] of a file's metadata.
+pub fn stamp_of(meta: &fs::Metadata) -> Stamp {
+    #[cfg(unix)]
+    let (changed, file) = {
+        use std::os::unix::fs::MetadataExt;
+        let changed = u64::try_from(meta.ctime())
+            .ok()
+            .map(|s| std::time::UNIX_EPOCH + std::time::Duration::new(s, meta.ctime_nsec() as u32));
+        (changed, (meta.dev(), meta.ino()))
+    };
+    #[cfg(not(unix))]
+    let (changed, file) = (None, (0, 0));
+    Stamp {
+        size: meta.len(),
+        modified: meta.modified().ok(),
+        changed,
+        file,
+    }
+}
+
 impl DiskSource {
+    /// Lists the folder `dir` (`relative` below the root; `None` when its
+    /// name is not UTF-8) and the folders in it, as a walk that visits each
+    /// folder's entries sorted by name, depth first: response and snippet
+    /// files with their stamps, and the problems met. Files are stamped
+    /// through the open folder, not by their whole path: a stamp of each of
+    /// 10,000 files on every reload of the server is most of a reload.
+    fn walk(
+        &self,
+        dir: &Path,
+        relative: Option<&str>,
+        depth: usize,
+        listing: &mut Listing,
+        stamps: &mut Stamps,
+    ) {
+        let unreadable = |listing: &mut Listing, path: &Path, e: std::io::Error| {
+            listing.problems.push(
+                Problem::error(
+                    "unreadable",
+                    self.relative(path),
+                    format!("this folder or file cannot be read: {e}"),
+                )
+                .with_hint(
+                    "check its permissions (the user running cannery must be able to read it)",
+                ),
+            );
+        };
+        let mut entries: Vec<(std::ffi::OsString, fs::DirEntry)> = Vec::new();
+        match fs::read_dir(dir) {
+            Ok(read) => {
+                for entry in read {
+                    match entry {
+                        Ok(entry) => entries.push((entry.file_name(), entry)),
+                        Err(e) => unreadable(listing, dir, e),
+                    }
+                }
+            }
+            Err(e) => unreadable(listing, dir, e),
+        }
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (name, entry) in entries {
+            let name = name.to_str();
+            let walked = (depth == 0 && name == Some(crate::snippet::FOLDER))
+                || name.is_none_or(|n| !n.starts_with('.') && !n.starts_with('_'));
+            if !walked {
+                continue;
+            }
+            let path = entry.path();
+            let kind = match entry.file_type() {
+                Ok(kind) => kind,
+                Err(e) => {
+                    unreadable(listing, &path, e);
+                    continue;
+                }
+            };
+            let relative = match (relative, name) {
+                (Some(""), Some(name)) => Some(name.to_string()),
+                (Some(dir), Some(name)) => Some(format!("{dir}/{name}")),
+                _ => None,
+            };
+            let Some(relative) = relative else {
+                listing.problems.push(
+                    Problem::error(
+                        "invalid-file-name",
+                        self.relative(&path),
+                        "this name is not valid UTF-8",
+                    )
+                    .with_hint("rename it using letters, digits and `-`"),
+                );
+                if kind.is_dir() {
+                    self.walk(&path, None, depth + 1, listing, stamps);
+                }
+                continue;
+            };
+            if kind.is_dir() {
+                self.walk(&path, Some(&relative), depth + 1, listing, stamps);
+                continue;
+            }
+            // A link to a folder is never walked (its files would leave the
+            // library or be read twice), but it must not be silence either:
+            // the responses behind it would vanish without a word.
+            if kind.is_symlink()
+                && source::is_walked_dir(&relative)
+                && fs::metadata(&path).is_ok_and(|m| m.is_dir())
+            {
+                listing
+                    .problems
+                    .push(self.folder_link_problem(&path, relative));
+                continue;
+            }
+            let snippet = source::is_snippet_path(&relative);
+            if !(snippet || source::is_response_path(&relative)) {
+                continue;
+            }
+            if relative.contains(['\n', '\r']) {
+                listing.problems.push(
+                    Problem::error(
+                        "invalid-file-name",
+                        relative.escape_debug().to_string(),
+                        "this file name has a line break in it",
+                    )
+                    .with_hint("rename the file"),
+                );
+                continue;
+            }
+            let stamp = if kind.is_symlink() {
+                if let Err([code, message, hint]) = self.check_link(&path) {
+                    listing
+                        .problems
+                        .push(Problem::error(code, relative, message).with_hint(hint));
+                    continue;
+                }
+                // The file the link leads to: that is what is read.
+                fs::metadata(&path).ok()
+            } else if kind.is_file() {
+                entry.metadata().ok()
+            } else {
+                // FIFOs and devices would block or never end when read.
+                listing.problems.push(
+                    Problem::error(
+                        "not-a-file",
+                        relative,
+                        "this is not a regular file (a pipe or a device), so it is not read",
+                    )
+                    .with_hint("replace it with an ordinary Markdown file"),
+                );
+                continue;
+            };
+            let stamp = stamp.as_ref().map(stamp_of);
+            if snippet {
+                listing.snippets.push(relative);
+                stamps.snippets.push(stamp);
+            } else {
+                listing.files.push(relative);
+                stamps.files.push(stamp);
+            }
+        }
+    }
+
     fn relative(&self, path: &Path) -> String {
         path.strip_prefix(&self.root)
             .unwrap_or(path)
@@ -241,5 +310,65 @@ impl DiskSource {
             ]);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The walk lists files in the order walkdir's `sort_by_file_name`
+    /// walk did (each folder's entries by name, depth first), which is not
+    /// the order of the paths as strings: `a/x.md` comes before `a-b/x.md`.
+    #[test]
+    fn files_are_listed_folder_by_folder_in_name_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let files = [
+            "a-b/x.md",
+            "a/x.md",
+            "a/b/c/deep.md",
+            "a/z.md",
+            "a.md",
+            "B.md",
+            "_snippets/sig.md",
+            "_snippets/legal/gdpr.md",
+            "_drafts/no.md",
+            ".git/no.md",
+            "a/.hidden.md",
+            "a/README.md",
+            "a/notes.txt",
+        ];
+        for path in files {
+            let full = root.join(path);
+            fs::create_dir_all(full.parent().unwrap()).unwrap();
+            fs::write(full, "---\ntitle: x\n---\nx\n").unwrap();
+        }
+        fs::write(root.join(source::CONFIG_FILE), "").unwrap();
+        let listing = DiskSource::new(root).unwrap().list();
+        assert_eq!(
+            listing.files,
+            [
+                "B.md",
+                "a/b/c/deep.md",
+                "a/x.md",
+                "a/z.md",
+                "a-b/x.md",
+                "a.md"
+            ]
+        );
+        assert_eq!(
+            listing.snippets,
+            ["_snippets/legal/gdpr.md", "_snippets/sig.md"]
+        );
+        assert!(listing.has_config && listing.problems.is_empty());
+        let stamps = listing.stamps.unwrap();
+        assert_eq!(stamps.files.len(), 6);
+        assert!(stamps
+            .files
+            .iter()
+            .chain(&stamps.snippets)
+            .all(Option::is_some));
+        assert!(stamps.config.is_some());
     }
 }

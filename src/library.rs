@@ -3,24 +3,34 @@
 //! list → read and parse every file in parallel → validate → check across
 //! files (ids, titles, shortcuts) → sorted responses and problems. One bad
 //! file never stops the others.
+//!
+//! A server loads the same library again and again; [`Library::load_again`]
+//! keeps a [`Memo`] of each load so that the next one reads and parses only
+//! the files that changed. The checks across files still run in full, so a
+//! load again gives what a fresh load gives.
 
 use crate::config::Config;
+use crate::near_duplicate::Signature;
 use crate::problem::{Problem, Severity, Summary};
 use crate::progress::Progress;
 use crate::response::Response;
 use crate::snippet::{Snippet, Snippets};
-use crate::source::{ReadError, Source, CONFIG_FILE, MAX_FILE_BYTES};
+use crate::source::{Listing, ReadError, Source, Stamp, CONFIG_FILE, MAX_FILE_BYTES};
 use crate::validate::Context;
 use crate::variant::VariantFile;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 #[derive(Clone, Debug, Default)]
 pub struct Library {
     pub config: Config,
-    /// Valid responses, sorted by id.
-    pub responses: Vec<Response>,
+    /// Valid responses, sorted by id. Shared with the [`Memo`] of a
+    /// server's reloads, so that a response that did not change is the
+    /// same `Arc` from one load to the next.
+    pub responses: Vec<Arc<Response>>,
     /// Snippets, sorted by name.
     pub snippets: Vec<Snippet>,
     /// Every problem, sorted by file, then position.
@@ -42,6 +52,70 @@ pub struct LoadOptions<'a> {
     pub near_duplicates: bool,
 }
 
+/// What one load learned that the next load of the same library may reuse:
+/// each response and variant file's parse, with the [`Stamp`] the file had
+/// when it was read, and each body's near-duplicate signature. A file whose
+/// stamp has not changed is not read again; a change to the configuration
+/// or to a snippet (every parse depends on them) forgets every parse.
+pub struct Memo {
+    /// See [`Stamp::is_racy`].
+    time_step: Duration,
+    /// The bytes of the configuration and of each snippet the kept parses
+    /// were made with.
+    basis: Vec<(String, Option<Vec<u8>>)>,
+    responses: HashMap<String, Kept>,
+    variants: HashMap<String, KeptVariant>,
+    /// Each base response with its variants, as the last load put them
+    /// together, with the parts it was made of.
+    assembled: HashMap<String, Assembled>,
+}
+
+impl Default for Memo {
+    fn default() -> Memo {
+        Memo::with_time_step(crate::source::TIME_STEP)
+    }
+}
+
+impl Memo {
+    /// A memo that trusts a file's stamp once the file is older than
+    /// `time_step` (tests shorten it).
+    pub fn with_time_step(time_step: Duration) -> Memo {
+        Memo {
+            time_step,
+            basis: Vec::new(),
+            responses: HashMap::new(),
+            variants: HashMap::new(),
+            assembled: HashMap::new(),
+        }
+    }
+}
+
+/// One response file as a load read it.
+struct Kept {
+    /// `None` when the file must be read again next time: its source
+    /// cannot stamp it, or it was written too close to its read.
+    stamp: Option<Stamp>,
+    response: Option<Arc<Response>>,
+    problems: Vec<Problem>,
+    /// The body's near-duplicate signature, made when first needed.
+    signature: OnceLock<Option<Signature>>,
+}
+
+/// One variant file as a load read it, and the base it was checked with.
+struct KeptVariant {
+    stamp: Option<Stamp>,
+    base: Option<Arc<Response>>,
+    variant: Option<Arc<Response>>,
+    problems: Vec<Problem>,
+}
+
+/// A base response with its variants attached.
+struct Assembled {
+    base: Arc<Response>,
+    variants: Vec<Arc<Response>>,
+    whole: Arc<Response>,
+}
+
 impl Library {
     pub fn load(source: &dyn Source) -> Library {
         Library::load_with(
@@ -55,11 +129,36 @@ impl Library {
 
     /// [`Library::load`], as `options` say.
     pub fn load_with(source: &dyn Source, options: LoadOptions) -> Library {
+        Library::load_memo(source, &source.list(), options, None)
+    }
+
+    /// [`Library::load`] again from `listing` (the source's, taken before
+    /// this call), reading only the files whose stamps changed since the
+    /// load that filled `memo`, and keeping this load in it.
+    pub fn load_again(source: &dyn Source, listing: &Listing, memo: &mut Memo) -> Library {
+        let options = LoadOptions {
+            progress: &Progress::hidden(),
+            near_duplicates: true,
+        };
+        Library::load_memo(source, listing, options, Some(memo))
+    }
+
+    fn load_memo(
+        source: &dyn Source,
+        listing: &Listing,
+        options: LoadOptions,
+        memo: Option<&mut Memo>,
+    ) -> Library {
+        // When the files were stamped: a file written after that has a
+        // later time than any it had before (see `Stamp::is_racy`).
+        let read_at = listing.stamps.as_ref().map(|s| s.at);
         let progress = options.progress;
-        let listing = source.list();
-        let mut problems = listing.problems;
+        let mut problems = listing.problems.clone();
+        let mut basis = Vec::with_capacity(listing.snippets.len() + 1);
         let config = if listing.has_config {
-            match source.read(CONFIG_FILE).map(String::from_utf8) {
+            let read = source.read(CONFIG_FILE);
+            basis.push((CONFIG_FILE.to_string(), read.as_ref().ok().cloned()));
+            match read.map(String::from_utf8) {
                 Ok(Ok(text)) => {
                     let (config, found) = Config::parse(&text);
                     problems.extend(found);
@@ -78,7 +177,21 @@ impl Library {
             Config::default()
         };
 
-        let snippets = load_snippets(source, &listing.snippets, &config, &mut problems);
+        let snippets = load_snippets(
+            source,
+            &listing.snippets,
+            &config,
+            &mut problems,
+            &mut basis,
+        );
+        // Every parse depends on the configuration and the snippets.
+        let mut memo = memo;
+        if let Some(memo) = memo.as_deref_mut() {
+            if memo.basis != basis {
+                *memo = Memo::with_time_step(memo.time_step);
+                memo.basis = basis;
+            }
+        }
         let ctx = Context {
             config: &config,
             snippets: &snippets,
@@ -86,33 +199,91 @@ impl Library {
         let (bases, variant_files, found) = crate::variant::classify(&listing.files);
         problems.extend(found);
         progress.set_length((bases.len() + variant_files.len()) as u64);
-        let loaded: Vec<(Option<Response>, Vec<Problem>)> = bases
+        let time_step = memo.as_ref().map(|m| m.time_step);
+        let known = memo.as_deref().map(|m| &m.responses);
+        // Only a file stamped well after its last write is trusted to be
+        // what was read while its stamp stays.
+        let trusted = |stamp: Stamp| {
+            let racy = match (time_step, read_at) {
+                (Some(step), Some(read_at)) => stamp.is_racy(read_at, step),
+                _ => true,
+            };
+            (!racy).then_some(stamp)
+        };
+        let stamps = stamps_of(listing, bases.iter().map(String::as_str));
+        let loaded: Vec<Option<Kept>> = bases
             .par_iter()
-            .map(|path| {
-                let loaded = load_file(source, path, |doc| {
+            .zip(&stamps)
+            .map(|(path, &now)| {
+                progress.inc();
+                // Stamped before it is read (when listed): a write after
+                // the stamp moves it, and the file is read again next time.
+                let kept = known.and_then(|k| k.get(path.as_str()));
+                if now.is_some() && kept.is_some_and(|k| k.stamp == now) {
+                    return None;
+                }
+                let (response, problems) = load_file(source, path, |doc| {
                     crate::validate::validate(path, doc, &ctx)
                 });
-                progress.inc();
-                loaded
+                Some(Kept {
+                    stamp: now.and_then(trusted),
+                    response: response.map(Arc::new),
+                    problems,
+                    signature: OnceLock::new(),
+                })
             })
             .collect();
         let files = listing.files.len();
         let mut responses = Vec::with_capacity(files);
-        for (response, found) in loaded {
-            problems.extend(found);
-            responses.extend(response);
+        match memo.as_deref_mut() {
+            Some(memo) => {
+                let mut kept = HashMap::with_capacity(bases.len());
+                for (path, loaded) in bases.iter().zip(loaded) {
+                    let Some(entry) = loaded.or_else(|| memo.responses.remove(path.as_str()))
+                    else {
+                        continue;
+                    };
+                    problems.extend(entry.problems.iter().cloned());
+                    responses.extend(entry.response.clone());
+                    kept.insert(path.clone(), entry);
+                }
+                // What is left was not listed this time: gone.
+                memo.responses = kept;
+            }
+            None => {
+                for entry in loaded.into_iter().flatten() {
+                    problems.extend(entry.problems);
+                    responses.extend(entry.response);
+                }
+            }
         }
         let mut responses = check_unique(source, responses, &mut problems);
+        let stamps = stamps_of(listing, variant_files.iter().map(|f| f.path.as_str()));
         attach_variants(
             source,
             &variant_files,
+            &stamps,
             &mut responses,
             &ctx,
             &mut problems,
             progress,
+            memo.as_deref_mut(),
+            &trusted,
         );
         if options.near_duplicates {
-            problems.extend(near_duplicates(&responses, config.duplicate_threshold));
+            let known = memo.as_deref().map(|m| &m.responses);
+            let signature = |r: &Response| {
+                let make = || crate::near_duplicate::sign(&r.body);
+                match known.and_then(|k| k.get(&r.path)) {
+                    Some(kept) => *kept.signature.get_or_init(make),
+                    None => make(),
+                }
+            };
+            problems.extend(near_duplicates(
+                &responses,
+                config.duplicate_threshold,
+                &signature,
+            ));
         }
         progress.finish();
         let snippets = used_by(snippets, &responses);
@@ -133,7 +304,7 @@ impl Library {
         self.responses
             .binary_search_by(|r| r.id.as_str().cmp(id))
             .ok()
-            .map(|i| &self.responses[i])
+            .map(|i| self.responses[i].as_ref())
     }
 
     /// What an export writes, in id order: with no `locale`, each response
@@ -143,7 +314,7 @@ impl Library {
     /// `locale`, each response in that language where it has it.
     pub fn for_export(&self, locale: Option<&str>) -> Vec<Cow<'_, Response>> {
         let mut out = Vec::with_capacity(self.responses.len());
-        for r in &self.responses {
+        for r in self.responses.iter().map(Arc::as_ref) {
             match locale {
                 Some(tag) => out.push(Cow::Borrowed(r.variant(tag).unwrap_or(r))),
                 None => {
@@ -222,41 +393,75 @@ fn load_file(
 }
 
 /// Loads each variant and gives it to its base, sorted by locale. A variant
-/// whose base has errors is still checked, but not served.
+/// whose base has errors is still checked, but not served. With a `memo`, a
+/// variant file whose stamp and base did not change is not read again, and
+/// a response whose base and variants did not change stays the same `Arc`.
+#[allow(clippy::too_many_arguments)]
 fn attach_variants(
     source: &dyn Source,
     files: &[VariantFile],
-    responses: &mut [Response],
+    stamps: &[Option<Stamp>],
+    responses: &mut [Arc<Response>],
     ctx: &Context,
     problems: &mut Vec<Problem>,
     progress: &Progress,
+    mut memo: Option<&mut Memo>,
+    trusted: &(dyn Fn(Stamp) -> Option<Stamp> + Sync),
 ) {
     let by_path: HashMap<&str, usize> = responses
         .iter()
         .enumerate()
         .map(|(i, r)| (r.path.as_str(), i))
         .collect();
-    let loaded: Vec<(Option<usize>, Option<Response>, Vec<Problem>)> = files
+    let remember = memo.is_some();
+    let known = memo.as_deref().map(|m| &m.variants);
+    let loaded: Vec<(Option<usize>, Option<KeptVariant>)> = files
         .par_iter()
-        .map(|file| {
+        .zip(stamps)
+        .map(|(file, &now)| {
+            progress.inc();
             let base = by_path.get(file.base.as_str()).copied();
+            let base_now = base.map(|i| &responses[i]);
+            let kept = known.and_then(|k| k.get(file.path.as_str()));
+            let same_base = |k: &KeptVariant| match (&k.base, base_now) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            };
+            if now.is_some() && kept.is_some_and(|k| k.stamp == now && same_base(k)) {
+                return (base, None);
+            }
             let (variant, found) = load_file(source, &file.path, |doc| {
                 crate::variant::validate(
                     &file.path,
                     doc,
-                    base.map(|i| &responses[i]),
+                    base_now.map(|b| b.as_ref()),
                     &file.locale,
                     ctx,
                 )
             });
-            progress.inc();
-            (base, variant, found)
+            let kept = KeptVariant {
+                stamp: now.and_then(trusted),
+                base: base_now.cloned(),
+                variant: variant.map(Arc::new),
+                problems: found,
+            };
+            (base, Some(kept))
         })
         .collect();
-    for (base, variant, found) in loaded {
-        problems.extend(found);
-        if let (Some(i), Some(variant)) = (base, variant) {
-            let siblings = &mut responses[i].variants;
+    let mut old = match memo.as_deref_mut() {
+        Some(memo) => std::mem::take(&mut memo.variants),
+        None => HashMap::new(),
+    };
+    let mut kept = HashMap::with_capacity(if remember { files.len() } else { 0 });
+    let mut attached: Vec<Vec<Arc<Response>>> = vec![Vec::new(); responses.len()];
+    for (file, (base, loaded)) in files.iter().zip(loaded) {
+        let Some(entry) = loaded.or_else(|| old.remove(file.path.as_str())) else {
+            continue;
+        };
+        problems.extend(entry.problems.iter().cloned());
+        if let (Some(i), Some(variant)) = (base, &entry.variant) {
+            let siblings = &mut attached[i];
             if let Some(other) = siblings
                 .iter()
                 .find(|v| v.locale.eq_ignore_ascii_case(&variant.locale))
@@ -269,14 +474,76 @@ fn attach_variants(
                     )
                     .with_hint("keep one file per language"),
                 );
-                continue;
+            } else {
+                siblings.push(variant.clone());
             }
-            siblings.push(variant);
+        }
+        if remember {
+            kept.insert(file.path.clone(), entry);
         }
     }
-    for r in responses.iter_mut() {
-        r.variants.sort_by(|a, b| a.locale.cmp(&b.locale));
+    let mut assembled = match memo.as_deref_mut() {
+        Some(memo) => std::mem::take(&mut memo.assembled),
+        None => HashMap::new(),
+    };
+    let mut now_assembled = HashMap::new();
+    for (r, mut variants) in responses.iter_mut().zip(attached) {
+        if variants.is_empty() {
+            continue;
+        }
+        variants.sort_by(|a, b| a.locale.cmp(&b.locale));
+        if !remember {
+            // Shared with nothing: no copies.
+            Arc::make_mut(r).variants = variants.into_iter().map(Arc::unwrap_or_clone).collect();
+            continue;
+        }
+        let same = assembled.remove(r.path.as_str()).filter(|a| {
+            Arc::ptr_eq(&a.base, r)
+                && a.variants.len() == variants.len()
+                && a.variants
+                    .iter()
+                    .zip(&variants)
+                    .all(|(a, b)| Arc::ptr_eq(a, b))
+        });
+        let whole = match same {
+            Some(a) => a.whole,
+            None => {
+                let mut whole = Response::clone(r);
+                whole.variants = variants.iter().map(|v| Response::clone(v)).collect();
+                Arc::new(whole)
+            }
+        };
+        let base = std::mem::replace(r, whole.clone());
+        now_assembled.insert(
+            r.path.clone(),
+            Assembled {
+                base,
+                variants,
+                whole,
+            },
+        );
     }
+    if let Some(memo) = memo {
+        memo.variants = kept;
+        memo.assembled = now_assembled;
+    }
+}
+
+/// The stamps `listing` has of `paths`, which are some of its files, in
+/// its order.
+fn stamps_of<'a>(listing: &Listing, paths: impl Iterator<Item = &'a str>) -> Vec<Option<Stamp>> {
+    let Some(stamps) = &listing.stamps else {
+        return paths.map(|_| None).collect();
+    };
+    let mut listed = listing.files.iter().zip(&stamps.files);
+    paths
+        .map(|path| {
+            listed
+                .by_ref()
+                .find(|(file, _)| file.as_str() == path)
+                .and_then(|(_, stamp)| *stamp)
+        })
+        .collect()
 }
 
 /// A file's bytes, checked to be UTF-8 text.
@@ -292,11 +559,13 @@ fn read_text(source: &dyn Source, path: &str) -> Result<Vec<u8>, Box<Problem>> {
 
 /// Reads every snippet, then checks their includes of each other (cycles,
 /// unknown names), reporting each problem in the snippet's own file.
+/// Each file's bytes (`None` when unreadable) go to `basis`.
 fn load_snippets(
     source: &dyn Source,
     paths: &[String],
     config: &Config,
     problems: &mut Vec<Problem>,
+    basis: &mut Vec<(String, Option<Vec<u8>>)>,
 ) -> Snippets {
     let mut snippets = Snippets::default();
     let mut texts = HashMap::new();
@@ -304,7 +573,9 @@ fn load_snippets(
         let Some(name) = crate::snippet::name_from_path(path) else {
             continue;
         };
-        let bytes = match read_text(source, path) {
+        let read = read_text(source, path);
+        basis.push((path.clone(), read.as_ref().ok().cloned()));
+        let bytes = match read {
             Ok(bytes) => bytes,
             Err(problem) => {
                 problems.push(*problem);
@@ -347,7 +618,7 @@ fn load_snippets(
 }
 
 /// Each snippet with the responses that include it, sorted by name.
-fn used_by(snippets: Snippets, responses: &[Response]) -> Vec<Snippet> {
+fn used_by(snippets: Snippets, responses: &[Arc<Response>]) -> Vec<Snippet> {
     let mut list: Vec<Snippet> = snippets.by_name.into_values().collect();
     for snippet in &mut list {
         snippet.used_by = responses
@@ -441,9 +712,9 @@ fn not_utf8(path: &str, bytes: &[u8]) -> Problem {
 /// and reports every later one, naming both files.
 fn check_unique(
     source: &dyn Source,
-    responses: Vec<Response>,
+    responses: Vec<Arc<Response>>,
     problems: &mut Vec<Problem>,
-) -> Vec<Response> {
+) -> Vec<Arc<Response>> {
     let mut keep = vec![true; responses.len()];
     let mut ids: HashMap<&str, &str> = HashMap::with_capacity(responses.len());
     let mut titles: HashMap<String, &str> = HashMap::with_capacity(responses.len());
@@ -499,7 +770,7 @@ fn check_unique(
         }
     }
     drop((ids, titles, shortcuts));
-    let mut kept: Vec<Response> = responses
+    let mut kept: Vec<Arc<Response>> = responses
         .into_iter()
         .zip(keep)
         .filter_map(|(r, keep)| keep.then_some(r))
@@ -537,10 +808,19 @@ fn locate_field(source: &dyn Source, problem: Problem, field: &str) -> Problem {
     problem
 }
 
-/// A warning for each response whose body is nearly another's.
-fn near_duplicates(responses: &[Response], threshold: f64) -> Vec<Problem> {
+/// A warning for each response whose body is nearly another's; `signature`
+/// gives a body's near-duplicate signature.
+fn near_duplicates(
+    responses: &[Arc<Response>],
+    threshold: f64,
+    signature: &(dyn Fn(&Response) -> Option<Signature> + Sync),
+) -> Vec<Problem> {
+    if threshold <= 0.0 {
+        return Vec::new();
+    }
     let bodies: Vec<&str> = responses.iter().map(|r| r.body.as_str()).collect();
-    crate::near_duplicate::find(&bodies, threshold)
+    let signatures: Vec<Option<Signature>> = responses.par_iter().map(|r| signature(r)).collect();
+    crate::near_duplicate::find_signed(&bodies, &signatures, threshold)
         .into_iter()
         .map(|pair| {
             let (first, second) = (&responses[pair.first], &responses[pair.second]);
@@ -579,6 +859,179 @@ mod tests {
             ">>>>>>> b\n=======\n<<<<<<< a\n",
         ] {
             assert_eq!(conflict_marker(text), None, "{text:?}");
+        }
+    }
+
+    use crate::disk::DiskSource;
+    use std::sync::Mutex;
+
+    fn write(root: &std::path::Path, path: &str, text: &str) {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+
+    fn response(title: &str, shortcut: &str, body: &str) -> String {
+        format!("---\ntitle: {title}\nshortcut: {shortcut}\ncategory: support\n---\n{body}\n")
+    }
+
+    /// What a user can see of a library: its responses and its problems.
+    fn seen(library: &Library) -> String {
+        let responses: Vec<_> = library
+            .responses
+            .iter()
+            .map(|r| {
+                // A variant has its base's fields: shortcut, tags, category.
+                let variants: Vec<_> = r
+                    .variants
+                    .iter()
+                    .map(|v| (&v.title, &v.body, &v.shortcut))
+                    .collect();
+                (&r.id, &r.title, &r.body, &r.expanded, variants)
+            })
+            .collect();
+        format!("{responses:?}\n{:?}", library.problems)
+    }
+
+    /// A folder that says which files were read.
+    struct Counting {
+        disk: DiskSource,
+        read: Mutex<Vec<String>>,
+    }
+
+    impl Source for Counting {
+        fn list(&self) -> crate::source::Listing {
+            self.disk.list()
+        }
+        fn read(&self, path: &str) -> Result<Vec<u8>, ReadError> {
+            self.read.lock().unwrap().push(path.to_string());
+            self.disk.read(path)
+        }
+    }
+
+    #[test]
+    fn a_load_again_sees_what_a_full_load_sees() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(
+            root,
+            "support/a.md",
+            &response(
+                "Alpha",
+                "a",
+                "The quick brown fox jumps over the lazy dog near the river bank today.",
+            ),
+        );
+        write(
+            root,
+            "support/b.md",
+            &response(
+                "Beta",
+                "b",
+                "Something else entirely, about refunds and invoices and taxes.",
+            ),
+        );
+        write(
+            root,
+            "support/c.md",
+            &response(
+                "Gamma",
+                "c",
+                "A third body about shipping delays and parcels.",
+            ),
+        );
+        write(root, "support/c.pt.md", "---\ntitle: Gama\n---\nOlá.\n");
+        write(
+            root,
+            "support/e.md",
+            &response("Epsilon", "e", "Signed.\n\n{{> sign }}"),
+        );
+        write(root, "_snippets/sign.md", "Best regards\n");
+        let source = Counting {
+            disk: DiskSource::new(root).unwrap(),
+            read: Mutex::new(Vec::new()),
+        };
+        // Files older than this are trusted not to change without their
+        // stamp changing; the ones edited below are younger.
+        let step = Duration::from_millis(100);
+        std::thread::sleep(step * 2);
+        let mut memo = Memo::with_time_step(step);
+        Library::load_again(&source, &source.list(), &mut memo);
+        let near = "The quick brown fox jumps over the lazy dog near the river bank today!";
+        let edits: [(&str, Option<String>); 9] = [
+            // Now a near-duplicate of a.md; its variant, not saved, takes
+            // its new shortcut.
+            ("support/c.md", Some(response("Gamma", "cc", near))),
+            // The same title as b.md.
+            ("support/c.md", Some(response("Beta", "cc", near))),
+            // Broken front matter.
+            ("support/b.md", Some("---\ntitle: [\n---\nx\n".into())),
+            // A new file that takes a's shortcut.
+            ("support/d.md", Some(response("Delta", "a", "Fresh."))),
+            // Gone.
+            ("support/a.md", None),
+            // The same size as before: only its times tell.
+            (
+                "support/c.pt.md",
+                Some("---\ntitle: Gama 2\n---\nOi.\n".into()),
+            ),
+            // A snippet every user of which must be read again.
+            ("_snippets/sign.md", Some("Kind regards\n".into())),
+            // The configuration: every file must be read again.
+            (
+                "cannery.yaml",
+                Some("categories:\n  billing: Billing\n".into()),
+            ),
+            ("cannery.yaml", None),
+        ];
+        let mut codes = std::collections::BTreeSet::<&str>::new();
+        let mut edited: Vec<&str> = Vec::new();
+        for (path, text) in edits {
+            match &text {
+                Some(text) => write(root, path, text),
+                None => std::fs::remove_file(root.join(path)).unwrap(),
+            }
+            source.read.lock().unwrap().clear();
+            let again = Library::load_again(&source, &source.list(), &mut memo);
+            let read = std::mem::take(&mut *source.read.lock().unwrap());
+            let full = Library::load(&source);
+            assert_eq!(seen(&again), seen(&full), "after {path}");
+            codes.extend(full.problems.iter().map(|p| p.code));
+            // Only what changed is read again: the file saved now and those
+            // saved just before (too young to trust), the variants of
+            // those, the snippets, and after a change to the configuration
+            // or a snippet, everything.
+            let everything = path.starts_with("_snippets/")
+                || path == "cannery.yaml"
+                || edited
+                    .last()
+                    .is_some_and(|p| p.starts_with("_snippets/") || *p == "cannery.yaml");
+            if !everything {
+                let saved = |file: &str| {
+                    edited
+                        .iter()
+                        .chain([&path])
+                        .any(|e| file.starts_with(e.trim_end_matches("md")))
+                };
+                for file in &read {
+                    assert!(
+                        saved(file) || file.starts_with("_snippets/"),
+                        "after {path}, {file} was read again: {read:?}"
+                    );
+                }
+            } else if path == "cannery.yaml" {
+                assert!(read.iter().any(|f| f == "support/e.md"), "{read:?}");
+            }
+            edited.push(path);
+        }
+        // The checks across files ran on the files that were not re-read.
+        for code in [
+            "near-duplicate",
+            "duplicate-title",
+            "duplicate-shortcut",
+            "unknown-category",
+        ] {
+            assert!(codes.contains(code), "{code}: {codes:?}");
         }
     }
 }

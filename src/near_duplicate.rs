@@ -10,6 +10,10 @@
 use rayon::prelude::*;
 
 const SIGNATURE: usize = 64;
+
+/// What [`find`] needs of one body to propose it as a candidate: made once,
+/// it can be kept while the body does not change.
+pub type Signature = [u64; SIGNATURE];
 /// Above this many bodies in one bucket, only neighbours are compared.
 const CROWDED: usize = 32;
 
@@ -28,11 +32,18 @@ pub fn find(bodies: &[&str], threshold: f64) -> Vec<Pair> {
     if threshold <= 0.0 || bodies.len() < 2 {
         return Vec::new();
     }
-    // Signatures straight from each body's stream of shingles; the exact
-    // sets (sorted, an allocation each) only for the few bodies that are
-    // candidates.
-    let signatures: Vec<Option<[u64; SIGNATURE]>> = bodies.par_iter().map(|b| sketch(b)).collect();
-    let candidates = candidates(&signatures, rows_for(threshold));
+    let signatures: Vec<Option<Signature>> = bodies.par_iter().map(|b| sign(b)).collect();
+    find_signed(bodies, &signatures, threshold)
+}
+
+/// [`find`], with each body's [`sign`] made already.
+pub fn find_signed(bodies: &[&str], signatures: &[Option<Signature>], threshold: f64) -> Vec<Pair> {
+    if threshold <= 0.0 || bodies.len() < 2 {
+        return Vec::new();
+    }
+    // The exact sets (sorted, an allocation each) only for the few bodies
+    // that are candidates.
+    let candidates = candidates(signatures, rows_for(threshold));
     let mut needed: Vec<usize> = candidates.iter().flat_map(|&(a, b)| [a, b]).collect();
     needed.sort_unstable();
     needed.dedup();
@@ -134,10 +145,11 @@ fn each_shingle(body: &str, mut each: impl FnMut(u64)) {
     }
 }
 
-/// The signature of `body`'s shingles, with no set built; `None` when it
-/// has no words. Equal to `signature(&shingles(body))`: a bin's minimum
-/// does not care about order or repeats.
-fn sketch(body: &str) -> Option<[u64; SIGNATURE]> {
+/// The signature of `body`'s shingles, straight from its stream of
+/// shingles with no set built; `None` when it has no words. Equal to
+/// `signature(&shingles(body))`: a bin's minimum does not care about order
+/// or repeats.
+pub fn sign(body: &str) -> Option<Signature> {
     let mut bins = [u64::MAX; SIGNATURE];
     let mut any = false;
     each_shingle(body, |h| {
@@ -387,7 +399,7 @@ mod tests {
         let bodies: Vec<String> = (0..12_000)
             .map(|n| format!("Thanks for your message, we will reply within one day. Ticket {n}."))
             .collect();
-        let signatures: Vec<_> = bodies.iter().map(|b| sketch(b)).collect();
+        let signatures: Vec<_> = bodies.iter().map(|b| sign(b)).collect();
         let rows = rows_for(0.8);
         let found = candidates(&signatures, rows);
         assert!(
@@ -413,7 +425,7 @@ mod tests {
         ] {
             let set = shingles(body);
             let expected = (!set.is_empty()).then(|| signature(&set));
-            assert_eq!(sketch(body), expected, "{body:?}");
+            assert_eq!(sign(body), expected, "{body:?}");
         }
     }
 

@@ -4,6 +4,7 @@
 //! library read at a revision and one read from disk get the same problems.
 
 use crate::problem::Problem;
+use std::time::{Duration, SystemTime};
 
 /// Files larger than this are refused before they are read.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
@@ -12,7 +13,7 @@ pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 pub const CONFIG_FILE: &str = "cannery.yaml";
 
 /// What a source found below the library root.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Listing {
     /// Every response file, relative to the root, `/`-separated, sorted.
     pub files: Vec<String>,
@@ -23,6 +24,57 @@ pub struct Listing {
     /// Problems met while listing: links leading outside the library,
     /// unreadable folders, names that are not UTF-8.
     pub problems: Vec<Problem>,
+    /// Each file's [`Stamp`], when the source can tell: a file whose stamp
+    /// has not changed since it was read need not be read again.
+    pub stamps: Option<Stamps>,
+}
+
+impl Listing {
+    /// Whether `other` lists the same files with the same stamps: nothing
+    /// was added, removed or written in between (within what stamps tell).
+    pub fn same_files(&self, other: &Listing) -> bool {
+        self.files == other.files
+            && self.snippets == other.snippets
+            && self.has_config == other.has_config
+            && match (&self.stamps, &other.stamps) {
+                (Some(a), Some(b)) => {
+                    a.files == b.files && a.snippets == b.snippets && a.config == b.config
+                }
+                (None, None) => true,
+                _ => false,
+            }
+    }
+
+    /// Every file listed: responses, snippets and the configuration.
+    pub fn all_files(&self) -> impl Iterator<Item = &str> {
+        let config = self.has_config.then_some(CONFIG_FILE);
+        self.files
+            .iter()
+            .chain(&self.snippets)
+            .map(String::as_str)
+            .chain(config)
+    }
+}
+
+/// The stamps of a [`Listing`]'s files, in its order (`None` for a file
+/// that could not be looked at), and when the listing began.
+#[derive(Clone, Debug)]
+pub struct Stamps {
+    pub at: SystemTime,
+    pub files: Vec<Option<Stamp>>,
+    pub snippets: Vec<Option<Stamp>>,
+    pub config: Option<Stamp>,
+}
+
+impl Default for Stamps {
+    fn default() -> Stamps {
+        Stamps {
+            at: SystemTime::UNIX_EPOCH,
+            files: Vec::new(),
+            snippets: Vec::new(),
+            config: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +86,38 @@ pub enum ReadError {
     /// A git object that cannot be read: the repository is damaged.
     Damaged(String),
 }
+
+/// What a file was like, to tell whether it changed without reading it:
+/// its size, its modification time, when its inode last changed (any write,
+/// rename or `chmod`; unlike the modification time, no tool sets it back),
+/// and which file it is (a save that renames a new file over the old one
+/// gives another inode).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    pub size: u64,
+    pub modified: Option<SystemTime>,
+    pub changed: Option<SystemTime>,
+    pub file: (u64, u64),
+}
+
+impl Stamp {
+    /// Whether the file may have been written again, after it was read at
+    /// `read_at`, with no change to its stamp: a file system records times
+    /// in steps (a tick of the kernel's clock; whole seconds, even two, on
+    /// some; [`TIME_STEP`] covers them), so a second write in the step of
+    /// the first can leave the same times. Such a file must be read again even when its stamp has
+    /// not moved (git calls this "racily clean").
+    pub fn is_racy(&self, read_at: SystemTime, step: Duration) -> bool {
+        let Some(settled) = read_at.checked_sub(step) else {
+            return true;
+        };
+        self.modified.is_none_or(|t| t >= settled) || self.changed.is_some_and(|t| t >= settled)
+    }
+}
+
+/// The coarsest step in which a file system records times (FAT's two
+/// seconds), with room to spare.
+pub const TIME_STEP: Duration = Duration::from_secs(3);
 
 pub trait Source: Sync {
     /// Lists the library's files.

@@ -230,3 +230,60 @@ fn no_watch_serves_what_it_loaded() {
     std::thread::sleep(Duration::from_millis(400));
     assert_eq!(title(&server, "closing/bye").as_deref(), Some("Goodbye"));
 }
+
+/// The library folder itself replaced: deleted and made again, or another
+/// folder renamed in its place. The watch on the old folder sees nothing
+/// of the new one, so the server must watch again.
+#[test]
+fn a_replaced_library_folder_is_watched_again() {
+    let parent = tempfile::tempdir().unwrap();
+    let root = parent.path().join("library");
+    let fill = |at: &std::path::Path| {
+        for (path, text) in LIBRARY {
+            write(at, path, text);
+        }
+    };
+    fill(&root);
+    let server = Server::start(&root, &[]);
+
+    // Deleted and made again.
+    std::fs::remove_dir_all(&root).unwrap();
+    fill(&root);
+    write(&root, BYE, &bye("Made again"));
+    assert!(
+        eventually(LIMIT, || title(&server, "closing/bye").as_deref()
+            == Some("Made again")),
+        "{}",
+        server.stderr()
+    );
+    write(&root, BYE, &bye("Edited after"));
+    assert!(
+        eventually(LIMIT, || title(&server, "closing/bye").as_deref()
+            == Some("Edited after")),
+        "{}",
+        server.stderr()
+    );
+
+    // Replaced by a rename, the way a sync tool swaps in a new copy.
+    let next = parent.path().join("library.next");
+    fill(&next);
+    let old = parent.path().join("library.old");
+    std::fs::rename(&root, &old).unwrap();
+    std::fs::rename(&next, &root).unwrap();
+    write(&root, BYE, &bye("Renamed in"));
+    assert!(
+        eventually(LIMIT, || title(&server, "closing/bye").as_deref()
+            == Some("Renamed in")),
+        "{}",
+        server.stderr()
+    );
+    // Edits to the folder that moved away no longer count.
+    write(&old, BYE, &bye("Old copy"));
+    write(&root, BYE, &bye("Edited in the new one"));
+    assert!(
+        eventually(LIMIT, || title(&server, "closing/bye").as_deref()
+            == Some("Edited in the new one")),
+        "{}",
+        server.stderr()
+    );
+}

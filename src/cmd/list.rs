@@ -28,7 +28,7 @@ pub struct Args {
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let (root, library) = global.load()?;
-    let filtered = library.responses.iter().filter(|r| {
+    let filtered = library.responses.iter().map(|r| r.as_ref()).filter(|r| {
         (args.all || r.active)
             && args.category.as_ref().is_none_or(|c| &r.category == c)
             && args

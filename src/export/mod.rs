@@ -203,7 +203,11 @@ fn build(
     let mut chosen: Vec<Cow<Response>> = if target.flattens_variants() || locale.is_some() {
         library.for_export(locale)
     } else {
-        library.responses.iter().map(Cow::Borrowed).collect()
+        library
+            .responses
+            .iter()
+            .map(|r| Cow::Borrowed(r.as_ref()))
+            .collect()
     };
     chosen.retain(|r| r.active || target.keeps_inactive());
     let mut problems = Vec::new();
@@ -318,7 +322,7 @@ mod tests {
         ]));
         // Titles are unique in a library; a language variant titled like
         // another response would not be, which is what this stands for.
-        library.responses[1].title = "Same".into();
+        std::sync::Arc::make_mut(&mut library.responses[1]).title = "Same".into();
         let whatomate = target("whatomate").unwrap();
         let problems = check(&library, whatomate, &Options::default());
         assert_eq!(problems.len(), 1, "{problems:?}");

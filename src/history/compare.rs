@@ -131,10 +131,16 @@ pub struct FieldChange {
 
 /// Compares the library at `base` with the library at `head`.
 pub fn compare(base: &Library, head: &Library) -> Comparison {
-    let head_ids: HashMap<&str, &Response> =
-        head.responses.iter().map(|r| (r.id.as_str(), r)).collect();
-    let base_ids: HashMap<&str, &Response> =
-        base.responses.iter().map(|r| (r.id.as_str(), r)).collect();
+    let head_ids: HashMap<&str, &Response> = head
+        .responses
+        .iter()
+        .map(|r| (r.id.as_str(), r.as_ref()))
+        .collect();
+    let base_ids: HashMap<&str, &Response> = base
+        .responses
+        .iter()
+        .map(|r| (r.id.as_str(), r.as_ref()))
+        .collect();
     let broken_files: HashSet<&str> = head
         .problems
         .iter()
@@ -166,6 +172,7 @@ pub fn compare(base: &Library, head: &Library) -> Comparison {
         .responses
         .iter()
         .filter(|r| !base_ids.contains_key(r.id.as_str()))
+        .map(|r| r.as_ref())
         .collect();
     for old in gone {
         match take_match(old, &mut new_ones) {
@@ -214,8 +221,11 @@ fn snippets_only_in(side: &Library, other: &Library) -> Vec<SnippetBrief> {
         .map(|s| s.path.as_str())
         .chain(other.problems.iter().map(|p| p.file.as_str()))
         .collect();
-    let responses: HashMap<&str, &Response> =
-        side.responses.iter().map(|r| (r.id.as_str(), r)).collect();
+    let responses: HashMap<&str, &Response> = side
+        .responses
+        .iter()
+        .map(|r| (r.id.as_str(), &**r))
+        .collect();
     side.snippets
         .iter()
         .filter(|s| !there.contains(s.path.as_str()))

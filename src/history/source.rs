@@ -87,6 +87,7 @@ impl Source for GitSource {
             snippets: self.listing.snippets.clone(),
             has_config: self.listing.has_config,
             problems: self.listing.problems.clone(),
+            stamps: None,
         }
     }
 

@@ -10,7 +10,7 @@ use crate::response::{Response, Visibility};
 use crate::search::{Query, SearchText, WordIndex};
 use hyper::body::Bytes;
 use std::collections::{BTreeMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 pub use super::sort::Sort;
 use super::sort::{order, rank_of, Order};
@@ -107,8 +107,9 @@ impl Count {
 }
 
 impl Index {
-    /// Builds the index of a loaded library.
-    pub fn build(loaded: Loaded, generation: u64) -> Index {
+    /// Builds the index of a loaded library, taking from `previous` the
+    /// answers of the responses that did not change.
+    pub fn build(loaded: Loaded, generation: u64, previous: Option<&Index>) -> Index {
         let Loaded { library, history } = loaded;
         let revision = library.revision.clone().or_else(|| {
             history
@@ -143,7 +144,18 @@ impl Index {
             |i| provenance[i].updated_at.as_ref(),
             |i| rank[i],
         );
-        let objects = (0..responses.len()).map(|_| OnceLock::new()).collect();
+        let objects = (0..responses.len())
+            .map(|i| {
+                // The same `Arc` is the same file, read once (Library::load_again).
+                let made = previous.and_then(|p| {
+                    let j = p.find(&responses[i].id)?;
+                    let same = Arc::ptr_eq(&p.responses()[j], &responses[i])
+                        && p.provenance[j] == provenance[i];
+                    same.then(|| p.objects[j].get().cloned())?
+                });
+                made.map_or_else(OnceLock::new, OnceLock::from)
+            })
+            .collect();
         let active = responses.iter().map(|r| r.active).collect();
         let mut folders = HashSet::new();
         let files = responses
@@ -197,7 +209,11 @@ impl Index {
     fn words(&self) -> &WordIndex {
         self.words.get_or_init(|| {
             use rayon::prelude::*;
-            let texts: Vec<SearchText> = self.responses().par_iter().map(SearchText::new).collect();
+            let texts: Vec<SearchText> = self
+                .responses()
+                .par_iter()
+                .map(|r| SearchText::new(r))
+                .collect();
             WordIndex::new(&texts)
         })
     }
@@ -226,7 +242,7 @@ impl Index {
         body.slice(DATA_OPEN.len()..body.len() - 1)
     }
 
-    pub fn responses(&self) -> &[Response] {
+    pub fn responses(&self) -> &[Arc<Response>] {
         &self.library.responses
     }
 

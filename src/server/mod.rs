@@ -80,16 +80,17 @@ impl State {
 
     /// Serves `loaded` from now on, as the next generation.
     fn swap(&self, loaded: Loaded) -> Arc<Index> {
-        let generation = self.index().generation + 1;
-        let index = build(loaded, generation);
+        let previous = self.index();
+        let index = build(loaded, previous.generation + 1, Some(&previous));
+        drop(previous);
         *self.index.write().unwrap_or_else(|e| e.into_inner()) = index.clone();
         self.reloads.send_replace(reload_of(&index));
         index
     }
 }
 
-fn build(loaded: Loaded, generation: u64) -> Arc<Index> {
-    let index = Arc::new(Index::build(loaded, generation));
+fn build(loaded: Loaded, generation: u64, previous: Option<&Index>) -> Arc<Index> {
+    let index = Arc::new(Index::build(loaded, generation, previous));
     // Renderings, answers and the search index are made on first use;
     // make them all now, beside the requests, so that no request pays.
     let warm = index.clone();
@@ -228,7 +229,7 @@ pub fn run(options: Options, started: impl FnOnce(&str, &Index)) -> Result<(), S
         .build()
         .map_err(|e| format!("cannot start the server: {e}"))?;
     let (stop, shutdown) = tokio::sync::watch::channel(false);
-    let index = build(first, 1);
+    let index = build(first, 1, None);
     let state = Arc::new(State {
         reloads: tokio::sync::watch::channel(reload_of(&index)).0,
         index: RwLock::new(index),

@@ -1,10 +1,12 @@
 //! Where the served library comes from: the folder on disk, or a git
 //! revision (`--rev`), and its git history when it lives in a repository.
-//! Every load goes through `Library::load`, as `check`'s does.
+//! Every load goes through `Library::load` (or `Library::load_again`, which
+//! gives the same library), as `check`'s does.
 
 use crate::disk::DiskSource;
 use crate::history::{History, HistoryCache, Repository};
-use crate::library::Library;
+use crate::library::{Library, Memo};
+use crate::source::{Listing, Source};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -24,6 +26,9 @@ pub struct Origin {
     /// What earlier loads learned of the commits: a reload pays only for
     /// commits it has not seen.
     cache: Mutex<HistoryCache>,
+    /// What the last load of the folder read: a reload reads again only
+    /// the files that changed.
+    memo: Mutex<Memo>,
 }
 
 impl Origin {
@@ -48,6 +53,7 @@ impl Origin {
             rev: rev.map(str::to_string),
             in_git: repository.is_some(),
             cache: Mutex::new(HistoryCache::new()),
+            memo: Mutex::new(Memo::default()),
         })
     }
 
@@ -65,8 +71,22 @@ impl Origin {
         Repository::discover(&self.root).ok().flatten()
     }
 
-    /// Reads the library and its history afresh.
+    /// Lists the library folder's files, with their stamps; `None` for a
+    /// git revision, or when the folder cannot be opened.
+    pub fn list(&self) -> Option<Listing> {
+        let source = DiskSource::new(self.folder()?).ok()?;
+        Some(source.list())
+    }
+
+    /// Reads the library (the files that changed since the last load) and
+    /// its history.
     pub fn load(&self) -> Result<Loaded, String> {
+        self.load_listed(None)
+    }
+
+    /// [`Origin::load`], from the folder's `listing` when given (from
+    /// [`Origin::list`], taken before this call).
+    pub fn load_listed(&self, listing: Option<&Listing>) -> Result<Loaded, String> {
         let repository = self.repository();
         let library = match (&self.rev, &repository) {
             (Some(rev), Some(repository)) => {
@@ -80,7 +100,16 @@ impl Origin {
                         self.root.display()
                     )
                 })?;
-                Library::load(&source)
+                let listed;
+                let listing = match listing {
+                    Some(listing) => listing,
+                    None => {
+                        listed = source.list();
+                        &listed
+                    }
+                };
+                let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+                Library::load_again(&source, listing, &mut memo)
             }
         };
         let history = repository.as_ref().and_then(|repository| {

@@ -82,7 +82,7 @@ pub fn one(
     let r = &index.responses()[i];
     let answered = variant(r, locale.as_deref());
     let language = answered.locale.clone();
-    if !std::ptr::eq(answered, r) {
+    if !std::ptr::eq(answered, r.as_ref()) {
         let base = object(index, usage, i);
         let object = ResponseObject {
             variants: base.variants,

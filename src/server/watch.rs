@@ -14,15 +14,20 @@
 //! inode moved) is thrown away and done again, and a load that lacks a
 //! file waits [`GRACE`] for it to come back: so a half-done save or
 //! checkout is not served, unless changes never pause for [`MAX_DEFER`].
+//!
+//! A watch follows the folder, not its name: when the library folder itself
+//! is deleted and made again, or another folder renamed in its place (a sync
+//! tool, a checkout into a fresh folder), the folder is watched again.
 
 use super::conn::warn;
 use super::State;
-use crate::source;
+use crate::source::{self, Listing};
 use notify::event::{CreateKind, EventKind, ModifyKind, RemoveKind};
 use notify::{Config, Event, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 /// How long a burst of events is left to gather.
@@ -53,12 +58,14 @@ pub enum Watching {
     Poll(Duration),
 }
 
-/// Starts watching `root`; the returned watcher stops when dropped.
-pub fn start(
-    root: PathBuf,
-    how: Watching,
-    state: Arc<State>,
-) -> Result<Box<dyn Watcher + Send>, String> {
+/// A watcher, shared with the thread that may need to arm it again.
+type Shared = Arc<Mutex<Box<dyn Watcher + Send>>>;
+
+/// Watching stops when this is dropped.
+pub struct Handle(#[allow(dead_code)] Shared);
+
+/// Starts watching `root`.
+pub fn start(root: PathBuf, how: Watching, state: Arc<State>) -> Result<Handle, String> {
     let (tx, rx) = mpsc::channel();
     let config = Config::default().with_follow_symlinks(false);
     let watcher: Box<dyn Watcher + Send> = match how {
@@ -77,11 +84,52 @@ pub fn start(
         Watching::Poll(every) => poller(&root, tx, config, every)?,
     };
     let canonical = root.canonicalize().unwrap_or_else(|_| root.clone());
+    let shared: Shared = Arc::new(Mutex::new(watcher));
+    // The thread holds the watcher weakly: once the server drops it, the
+    // events channel closes and the thread ends.
+    let weak = Arc::downgrade(&shared);
     std::thread::Builder::new()
         .name("cannery-watch".into())
-        .spawn(move || drain(rx, &root, &canonical, &state))
+        .spawn(move || {
+            let rx = Events {
+                rx,
+                root: [root.clone(), canonical.clone()],
+                root_gone: Cell::new(false),
+            };
+            drain(rx, &root, &canonical, &state, &weak)
+        })
         .map_err(|e| format!("cannot start watching: {e}"))?;
-    Ok(watcher)
+    Ok(Handle(shared))
+}
+
+/// Which folder `root` is: a folder deleted and made again, or another
+/// renamed in its place, is another (device, inode), and the old watch
+/// sees nothing of it.
+#[cfg(unix)]
+fn identity(root: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(root).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(root: &Path) -> Option<(u64, u64)> {
+    std::fs::metadata(root).ok().map(|_| (0, 0))
+}
+
+/// Watches `root` again, after it was replaced.
+fn rearm(watcher: &Weak<Mutex<Box<dyn Watcher + Send>>>, root: &Path) {
+    let Some(watcher) = watcher.upgrade() else {
+        return;
+    };
+    let mut watcher = watcher.lock().unwrap_or_else(|e| e.into_inner());
+    // The old watch may be gone with the old folder already.
+    let _ = watcher.unwatch(root);
+    if let Err(e) = watcher.watch(root, RecursiveMode::Recursive) {
+        warn(&format!(
+            "cannot watch the library folder {} again: {e}; restart cannery serve to see changes",
+            root.display()
+        ));
+    }
 }
 
 fn poller(
@@ -99,15 +147,59 @@ fn poller(
         .map_err(|e| format!("cannot watch {}: {e}", root.display()))
 }
 
-type Events = mpsc::Receiver<notify::Result<Event>>;
+/// The watcher's events, noting on the way any that says the library
+/// folder itself was deleted or moved away (whichever step of the loop
+/// takes it).
+struct Events {
+    rx: mpsc::Receiver<notify::Result<Event>>,
+    /// The library folder, as given and with links resolved.
+    root: [PathBuf; 2],
+    root_gone: Cell<bool>,
+}
 
-fn drain(rx: Events, root: &Path, canonical: &Path, state: &Arc<State>) {
+impl Events {
+    fn recv_timeout(
+        &self,
+        timeout: Duration,
+    ) -> Result<notify::Result<Event>, mpsc::RecvTimeoutError> {
+        let event = self.rx.recv_timeout(timeout)?;
+        self.look(&event);
+        Ok(event)
+    }
+
+    fn try_recv(&self) -> Result<notify::Result<Event>, mpsc::TryRecvError> {
+        let event = self.rx.try_recv()?;
+        self.look(&event);
+        Ok(event)
+    }
+
+    fn look(&self, event: &notify::Result<Event>) {
+        let Ok(event) = event else { return };
+        let gone = matches!(
+            event.kind,
+            EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(_))
+        ) && event.paths.iter().any(|p| self.root.contains(p));
+        if gone {
+            self.root_gone.set(true);
+        }
+    }
+}
+
+fn drain(
+    rx: Events,
+    root: &Path,
+    canonical: &Path,
+    state: &Arc<State>,
+    watcher: &Weak<Mutex<Box<dyn Watcher + Send>>>,
+) {
     let mut head = state.origin.head();
+    // The folder being watched.
+    let mut armed = identity(root);
     // Changes seen and not yet served, and since when.
     let mut pending = false;
     let mut since: Option<Instant> = None;
     // The library's files as the index being served found them.
-    let mut served = stamp(root);
+    let mut served = state.origin.list();
     loop {
         if !pending {
             pending = match rx.recv_timeout(HEAD_CHECK) {
@@ -126,6 +218,16 @@ fn drain(rx: Events, root: &Path, canonical: &Path, state: &Arc<State>) {
         }
         std::thread::sleep(SETTLE);
         pending |= take(&rx, root, canonical, state);
+        // The library folder replaced: its watch went with the old folder.
+        // A folder made again may get the old one's inode number back, so
+        // an event saying it went counts too.
+        let now = identity(root);
+        if now.is_some() && (now != armed || rx.root_gone.get()) {
+            rearm(watcher, root);
+            rx.root_gone.set(false);
+            pending = true;
+        }
+        armed = now;
         if !pending {
             continue;
         }
@@ -146,13 +248,16 @@ fn drain(rx: Events, root: &Path, canonical: &Path, state: &Arc<State>) {
         // tests/serve_faults.rs.)
         let (loaded, moved, started, files) = loop {
             let started = Instant::now();
-            let before = stamp(root);
-            let loaded = state.origin.load();
+            // The load reads from this listing, and only the files whose
+            // stamps changed since the last load.
+            let before = state.origin.list();
+            let loaded = state.origin.load_listed(before.as_ref());
             std::thread::sleep(CATCH_UP);
             // Events can come late (notify's thread waits for a core like
             // any other), and a folder listed while a file is renamed into
             // it may miss that file: the files' stamps tell either way.
-            let mut moved = take(&rx, root, canonical, state) | (stamp(root) != before);
+            let mut moved =
+                take(&rx, root, canonical, state) | !same(&state.origin.list(), &before);
             // A file gone may be a save that deletes and writes again, its
             // process waiting for a core between the two: give it a moment
             // to come back before serving the library without it, and
@@ -160,7 +265,7 @@ fn drain(rx: Events, root: &Path, canonical: &Path, state: &Arc<State>) {
             let losing = vanished(&served, &before);
             if !moved && losing {
                 std::thread::sleep(GRACE);
-                moved = take(&rx, root, canonical, state) | (stamp(root) != before);
+                moved = take(&rx, root, canonical, state) | !same(&state.origin.list(), &before);
             }
             let waited = first.elapsed();
             if !moved || waited >= MAX_DEFER && (!losing || waited >= MAX_DEFER_LOSING) {
@@ -208,39 +313,23 @@ fn pause(rx: &Events, first: Instant) -> bool {
 }
 
 /// Whether a file of `served` is not in `now`.
-fn vanished(served: &[Stamp], now: &[Stamp]) -> bool {
-    let now: std::collections::HashSet<&str> = now.iter().map(|s| s.0.as_str()).collect();
-    served.iter().any(|s| !now.contains(s.0.as_str()))
+fn vanished(served: &Option<Listing>, now: &Option<Listing>) -> bool {
+    let Some(served) = served else {
+        return false;
+    };
+    let now: std::collections::HashSet<&str> = now.iter().flat_map(Listing::all_files).collect();
+    served.all_files().any(|f| !now.contains(f))
 }
 
-type Stamp = (String, u64, Option<std::time::SystemTime>, u64);
-
-/// Each library file's path, size, modification time and inode, listed
-/// as a load lists them: equal before and after a load, no file changed
+/// Whether two listings of the folder (each file's path, size, times and
+/// inode) are the same: equal before and after a load, no file changed
 /// while the load read it.
-fn stamp(root: &Path) -> Vec<Stamp> {
-    use crate::source::Source;
-    let Ok(disk) = crate::disk::DiskSource::new(root) else {
-        return Vec::new();
-    };
-    let listing = disk.list();
-    let config = listing.has_config.then(|| source::CONFIG_FILE.to_string());
-    listing
-        .files
-        .into_iter()
-        .chain(listing.snippets)
-        .chain(config)
-        .map(|path| {
-            let meta = std::fs::symlink_metadata(root.join(&path)).ok();
-            let size = meta.as_ref().map_or(0, |m| m.len());
-            let modified = meta.as_ref().and_then(|m| m.modified().ok());
-            #[cfg(unix)]
-            let inode = meta.as_ref().map_or(0, std::os::unix::fs::MetadataExt::ino);
-            #[cfg(not(unix))]
-            let inode = 0;
-            (path, size, modified, inode)
-        })
-        .collect()
+fn same(a: &Option<Listing>, b: &Option<Listing>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.same_files(b),
+        (None, None) => true,
+        _ => false,
+    }
 }
 
 /// Takes every event waiting; whether any matters.
