@@ -2,6 +2,7 @@
 
 use crate::problem::Problem;
 use crate::source::{self, Listing, ReadError, Source, Stamp, Stamps, MAX_FILE_BYTES};
+use rayon::prelude::*;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -69,7 +70,10 @@ impl Source for DiskSource {
             config: config.as_ref().map(stamp_of),
             ..Stamps::default()
         };
-        self.walk(&self.root, Some(""), 0, &mut listing, &mut stamps);
+        let walked = self.walk(&self.root, Some(""), 0);
+        (listing.files, stamps.files) = walked.files.into_iter().unzip();
+        (listing.snippets, stamps.snippets) = walked.snippets.into_iter().unzip();
+        listing.problems = walked.problems;
         listing.stamps = Some(stamps);
         listing
     }
@@ -98,6 +102,14 @@ impl Source for DiskSource {
     }
 }
 
+/// What a walk of one folder found: files with their stamps, in order.
+#[derive(Default)]
+struct Walked {
+    files: Vec<(String, Option<Stamp>)>,
+    snippets: Vec<(String, Option<Stamp>)>,
+    problems: Vec<Problem>,
+}
+
 /// The [`Stamp`] of a file's metadata.
 pub fn stamp_of(meta: &fs::Metadata) -> Stamp {
     #[cfg(unix)]
@@ -123,18 +135,13 @@ impl DiskSource {
     /// name is not UTF-8) and the folders in it, as a walk that visits each
     /// folder's entries sorted by name, depth first: response and snippet
     /// files with their stamps, and the problems met. Files are stamped
-    /// through the open folder, not by their whole path: a stamp of each of
-    /// 10,000 files on every reload of the server is most of a reload.
-    fn walk(
-        &self,
-        dir: &Path,
-        relative: Option<&str>,
-        depth: usize,
-        listing: &mut Listing,
-        stamps: &mut Stamps,
-    ) {
-        let unreadable = |listing: &mut Listing, path: &Path, e: std::io::Error| {
-            listing.problems.push(
+    /// through the open folder, not by their whole path, and folders are
+    /// walked side by side: a stamp of each of 10,000 files on every reload
+    /// of the server is most of a reload.
+    fn walk(&self, dir: &Path, relative: Option<&str>, depth: usize) -> Walked {
+        let mut out = Walked::default();
+        let unreadable = |out: &mut Walked, path: &Path, e: std::io::Error| {
+            out.problems.push(
                 Problem::error(
                     "unreadable",
                     self.relative(path),
@@ -151,13 +158,19 @@ impl DiskSource {
                 for entry in read {
                     match entry {
                         Ok(entry) => entries.push((entry.file_name(), entry)),
-                        Err(e) => unreadable(listing, dir, e),
+                        Err(e) => unreadable(&mut out, dir, e),
                     }
                 }
             }
-            Err(e) => unreadable(listing, dir, e),
+            Err(e) => unreadable(&mut out, dir, e),
         }
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        // Files in order, and the folders among them, walked afterwards.
+        enum Step {
+            File(String, Option<Stamp>, bool),
+            Folder(PathBuf, Option<String>),
+        }
+        let mut steps = Vec::with_capacity(entries.len());
         for (name, entry) in entries {
             let name = name.to_str();
             let walked = (depth == 0 && name == Some(crate::snippet::FOLDER))
@@ -165,11 +178,10 @@ impl DiskSource {
             if !walked {
                 continue;
             }
-            let path = entry.path();
             let kind = match entry.file_type() {
                 Ok(kind) => kind,
                 Err(e) => {
-                    unreadable(listing, &path, e);
+                    unreadable(&mut out, &entry.path(), e);
                     continue;
                 }
             };
@@ -179,21 +191,21 @@ impl DiskSource {
                 _ => None,
             };
             let Some(relative) = relative else {
-                listing.problems.push(
+                out.problems.push(
                     Problem::error(
                         "invalid-file-name",
-                        self.relative(&path),
+                        self.relative(&entry.path()),
                         "this name is not valid UTF-8",
                     )
                     .with_hint("rename it using letters, digits and `-`"),
                 );
                 if kind.is_dir() {
-                    self.walk(&path, None, depth + 1, listing, stamps);
+                    steps.push(Step::Folder(entry.path(), None));
                 }
                 continue;
             };
             if kind.is_dir() {
-                self.walk(&path, Some(&relative), depth + 1, listing, stamps);
+                steps.push(Step::Folder(entry.path(), Some(relative)));
                 continue;
             }
             // A link to a folder is never walked (its files would leave the
@@ -201,11 +213,10 @@ impl DiskSource {
             // the responses behind it would vanish without a word.
             if kind.is_symlink()
                 && source::is_walked_dir(&relative)
-                && fs::metadata(&path).is_ok_and(|m| m.is_dir())
+                && fs::metadata(entry.path()).is_ok_and(|m| m.is_dir())
             {
-                listing
-                    .problems
-                    .push(self.folder_link_problem(&path, relative));
+                out.problems
+                    .push(self.folder_link_problem(&entry.path(), relative));
                 continue;
             }
             let snippet = source::is_snippet_path(&relative);
@@ -213,7 +224,7 @@ impl DiskSource {
                 continue;
             }
             if relative.contains(['\n', '\r']) {
-                listing.problems.push(
+                out.problems.push(
                     Problem::error(
                         "invalid-file-name",
                         relative.escape_debug().to_string(),
@@ -223,10 +234,10 @@ impl DiskSource {
                 );
                 continue;
             }
-            let stamp = if kind.is_symlink() {
+            let meta = if kind.is_symlink() {
+                let path = entry.path();
                 if let Err([code, message, hint]) = self.check_link(&path) {
-                    listing
-                        .problems
+                    out.problems
                         .push(Problem::error(code, relative, message).with_hint(hint));
                     continue;
                 }
@@ -236,7 +247,7 @@ impl DiskSource {
                 entry.metadata().ok()
             } else {
                 // FIFOs and devices would block or never end when read.
-                listing.problems.push(
+                out.problems.push(
                     Problem::error(
                         "not-a-file",
                         relative,
@@ -246,15 +257,33 @@ impl DiskSource {
                 );
                 continue;
             };
-            let stamp = stamp.as_ref().map(stamp_of);
-            if snippet {
-                listing.snippets.push(relative);
-                stamps.snippets.push(stamp);
-            } else {
-                listing.files.push(relative);
-                stamps.files.push(stamp);
+            steps.push(Step::File(relative, meta.as_ref().map(stamp_of), snippet));
+        }
+        let folders: Vec<(&PathBuf, Option<&str>)> = steps
+            .iter()
+            .filter_map(|step| match step {
+                Step::Folder(path, relative) => Some((path, relative.as_deref())),
+                Step::File(..) => None,
+            })
+            .collect();
+        let mut folders = folders
+            .into_par_iter()
+            .map(|(path, relative)| self.walk(path, relative, depth + 1))
+            .collect::<Vec<_>>()
+            .into_iter();
+        for step in steps {
+            match step {
+                Step::File(path, stamp, true) => out.snippets.push((path, stamp)),
+                Step::File(path, stamp, false) => out.files.push((path, stamp)),
+                Step::Folder(..) => {
+                    let folder = folders.next().unwrap_or_default();
+                    out.files.extend(folder.files);
+                    out.snippets.extend(folder.snippets);
+                    out.problems.extend(folder.problems);
+                }
             }
         }
+        out
     }
 
     fn relative(&self, path: &Path) -> String {

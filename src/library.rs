@@ -10,7 +10,7 @@
 //! load again gives what a fresh load gives.
 
 use crate::config::Config;
-use crate::near_duplicate::Signature;
+use crate::near_duplicate::Sketch;
 use crate::problem::{Problem, Severity, Summary};
 use crate::progress::Progress;
 use crate::response::Response;
@@ -20,7 +20,7 @@ use crate::validate::Context;
 use crate::variant::VariantFile;
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -97,8 +97,14 @@ struct Kept {
     stamp: Option<Stamp>,
     response: Option<Arc<Response>>,
     problems: Vec<Problem>,
-    /// The body's near-duplicate signature, made when first needed.
-    signature: OnceLock<Option<Signature>>,
+    /// The body's near-duplicate sketch, made when first needed.
+    sketch: OnceLock<Sketch>,
+}
+
+/// A response file's parse in a load: as the memo has it, or made now.
+enum Parse {
+    Known(Option<Arc<Response>>, Vec<Problem>),
+    Made(Box<Kept>),
 }
 
 /// One variant file as a load read it, and the base it was checked with.
@@ -211,7 +217,7 @@ impl Library {
             (!racy).then_some(stamp)
         };
         let stamps = stamps_of(listing, bases.iter().map(String::as_str));
-        let loaded: Vec<Option<Kept>> = bases
+        let loaded: Vec<Parse> = bases
             .par_iter()
             .zip(&stamps)
             .map(|(path, &now)| {
@@ -219,42 +225,47 @@ impl Library {
                 // Stamped before it is read (when listed): a write after
                 // the stamp moves it, and the file is read again next time.
                 let kept = known.and_then(|k| k.get(path.as_str()));
-                if now.is_some() && kept.is_some_and(|k| k.stamp == now) {
-                    return None;
+                if let Some(kept) = kept.filter(|k| now.is_some() && k.stamp == now) {
+                    return Parse::Known(kept.response.clone(), kept.problems.clone());
                 }
                 let (response, problems) = load_file(source, path, |doc| {
                     crate::validate::validate(path, doc, &ctx)
                 });
-                Some(Kept {
+                Parse::Made(Box::new(Kept {
                     stamp: now.and_then(trusted),
                     response: response.map(Arc::new),
                     problems,
-                    signature: OnceLock::new(),
-                })
+                    sketch: OnceLock::new(),
+                }))
             })
             .collect();
         let files = listing.files.len();
         let mut responses = Vec::with_capacity(files);
-        match memo.as_deref_mut() {
-            Some(memo) => {
-                let mut kept = HashMap::with_capacity(bases.len());
-                for (path, loaded) in bases.iter().zip(loaded) {
-                    let Some(entry) = loaded.or_else(|| memo.responses.remove(path.as_str()))
-                    else {
-                        continue;
-                    };
-                    problems.extend(entry.problems.iter().cloned());
-                    responses.extend(entry.response.clone());
-                    kept.insert(path.clone(), entry);
+        for (path, parse) in bases.iter().zip(loaded) {
+            match parse {
+                Parse::Known(response, found) => {
+                    problems.extend(found);
+                    responses.extend(response);
                 }
-                // What is left was not listed this time: gone.
-                memo.responses = kept;
+                Parse::Made(kept) => match memo.as_deref_mut() {
+                    Some(memo) => {
+                        problems.extend(kept.problems.iter().cloned());
+                        responses.extend(kept.response.clone());
+                        memo.responses.insert(path.clone(), *kept);
+                    }
+                    None => {
+                        problems.extend(kept.problems);
+                        responses.extend(kept.response);
+                    }
+                },
             }
-            None => {
-                for entry in loaded.into_iter().flatten() {
-                    problems.extend(entry.problems);
-                    responses.extend(entry.response);
-                }
+        }
+        if let Some(memo) = memo.as_deref_mut() {
+            // It holds every file listed now, and those that are gone.
+            if memo.responses.len() > bases.len() {
+                let listed: HashSet<&str> = bases.iter().map(String::as_str).collect();
+                memo.responses
+                    .retain(|path, _| listed.contains(path.as_str()));
             }
         }
         let mut responses = check_unique(source, responses, &mut problems);
@@ -271,18 +282,10 @@ impl Library {
             &trusted,
         );
         if options.near_duplicates {
-            let known = memo.as_deref().map(|m| &m.responses);
-            let signature = |r: &Response| {
-                let make = || crate::near_duplicate::sign(&r.body);
-                match known.and_then(|k| k.get(&r.path)) {
-                    Some(kept) => *kept.signature.get_or_init(make),
-                    None => make(),
-                }
-            };
             problems.extend(near_duplicates(
                 &responses,
                 config.duplicate_threshold,
-                &signature,
+                memo.as_deref().map(|m| &m.responses),
             ));
         }
         progress.finish();
@@ -408,6 +411,13 @@ fn attach_variants(
     mut memo: Option<&mut Memo>,
     trusted: &(dyn Fn(Stamp) -> Option<Stamp> + Sync),
 ) {
+    if files.is_empty() {
+        if let Some(memo) = memo {
+            memo.variants.clear();
+            memo.assembled.clear();
+        }
+        return;
+    }
     let by_path: HashMap<&str, usize> = responses
         .iter()
         .enumerate()
@@ -808,19 +818,33 @@ fn locate_field(source: &dyn Source, problem: Problem, field: &str) -> Problem {
     problem
 }
 
-/// A warning for each response whose body is nearly another's; `signature`
-/// gives a body's near-duplicate signature.
+/// A warning for each response whose body is nearly another's. The sketch
+/// of each body is taken from `known` (the memo's files) when it has it, and
+/// kept there.
 fn near_duplicates(
     responses: &[Arc<Response>],
     threshold: f64,
-    signature: &(dyn Fn(&Response) -> Option<Signature> + Sync),
+    known: Option<&HashMap<String, Kept>>,
 ) -> Vec<Problem> {
     if threshold <= 0.0 {
         return Vec::new();
     }
     let bodies: Vec<&str> = responses.iter().map(|r| r.body.as_str()).collect();
-    let signatures: Vec<Option<Signature>> = responses.par_iter().map(|r| signature(r)).collect();
-    crate::near_duplicate::find_signed(&bodies, &signatures, threshold)
+    let sketches: Vec<Result<&Sketch, Box<Sketch>>> = responses
+        .par_iter()
+        .map(|r| match known.and_then(|k| k.get(&r.path)) {
+            Some(kept) => Ok(kept.sketch.get_or_init(|| Sketch::new(&r.body))),
+            None => Err(Box::new(Sketch::new(&r.body))),
+        })
+        .collect();
+    let sketches: Vec<&Sketch> = sketches
+        .iter()
+        .map(|s| match s {
+            Ok(s) => *s,
+            Err(s) => s,
+        })
+        .collect();
+    crate::near_duplicate::find_sketched(&bodies, &sketches, threshold)
         .into_iter()
         .map(|pair| {
             let (first, second) = (&responses[pair.first], &responses[pair.second]);

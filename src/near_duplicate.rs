@@ -8,12 +8,9 @@
 //! the library, not with the number of pairs.
 
 use rayon::prelude::*;
+use std::sync::OnceLock;
 
 const SIGNATURE: usize = 64;
-
-/// What [`find`] needs of one body to propose it as a candidate: made once,
-/// it can be kept while the body does not change.
-pub type Signature = [u64; SIGNATURE];
 /// Above this many bodies in one bucket, only neighbours are compared.
 const CROWDED: usize = 32;
 
@@ -26,39 +23,55 @@ pub struct Pair {
     pub similarity: f64,
 }
 
+/// What [`find`] needs of one body: its signature, and its exact set of
+/// shingles, made only if the body is a candidate. Made once, it can be
+/// kept while the body does not change.
+#[derive(Debug)]
+pub struct Sketch {
+    signature: Option<[u64; SIGNATURE]>,
+    set: OnceLock<Vec<u64>>,
+}
+
+impl Sketch {
+    pub fn new(body: &str) -> Sketch {
+        Sketch {
+            signature: sign(body),
+            set: OnceLock::new(),
+        }
+    }
+
+    /// The exact set of `body`, the body this was made from.
+    fn set(&self, body: &str) -> &[u64] {
+        self.set.get_or_init(|| shingles(body))
+    }
+}
+
 /// Every pair of `bodies` whose similarity is at least `threshold`
 /// (0 < threshold ≤ 1), in input order.
 pub fn find(bodies: &[&str], threshold: f64) -> Vec<Pair> {
     if threshold <= 0.0 || bodies.len() < 2 {
         return Vec::new();
     }
-    let signatures: Vec<Option<Signature>> = bodies.par_iter().map(|b| sign(b)).collect();
-    find_signed(bodies, &signatures, threshold)
+    let sketches: Vec<Sketch> = bodies.par_iter().map(|b| Sketch::new(b)).collect();
+    let sketches: Vec<&Sketch> = sketches.iter().collect();
+    find_sketched(bodies, &sketches, threshold)
 }
 
-/// [`find`], with each body's [`sign`] made already.
-pub fn find_signed(bodies: &[&str], signatures: &[Option<Signature>], threshold: f64) -> Vec<Pair> {
+/// [`find`], with each body's [`Sketch`] (made from that body) at hand.
+pub fn find_sketched(bodies: &[&str], sketches: &[&Sketch], threshold: f64) -> Vec<Pair> {
     if threshold <= 0.0 || bodies.len() < 2 {
         return Vec::new();
     }
-    // The exact sets (sorted, an allocation each) only for the few bodies
-    // that are candidates.
-    let candidates = candidates(signatures, rows_for(threshold));
-    let mut needed: Vec<usize> = candidates.iter().flat_map(|&(a, b)| [a, b]).collect();
-    needed.sort_unstable();
-    needed.dedup();
-    let mut sets: Vec<Vec<u64>> = vec![Vec::new(); bodies.len()];
-    let computed: Vec<(usize, Vec<u64>)> = needed
-        .par_iter()
-        .map(|&i| (i, shingles(bodies[i])))
-        .collect();
-    for (i, set) in computed {
-        sets[i] = set;
-    }
+    let signatures: Vec<Option<&[u64; SIGNATURE]>> =
+        sketches.iter().map(|s| s.signature.as_ref()).collect();
+    let candidates = candidates(&signatures, rows_for(threshold));
     let mut pairs: Vec<Pair> = candidates
         .par_iter()
         .filter_map(|&(a, b)| {
-            let similarity = jaccard(&sets[a], &sets[b]);
+            // The exact sets (sorted, an allocation each) only for the few
+            // bodies that are candidates.
+            let (set_a, set_b) = (sketches[a].set(bodies[a]), sketches[b].set(bodies[b]));
+            let similarity = jaccard(set_a, set_b);
             (similarity >= threshold).then_some(Pair {
                 first: a,
                 second: b,
@@ -72,19 +85,33 @@ pub fn find_signed(bodies: &[&str], signatures: &[Option<Signature>], threshold:
 
 /// The pairs whose signatures agree on every row of at least one band,
 /// sorted and distinct: the only pairs compared exactly.
-fn candidates(signatures: &[Option<[u64; SIGNATURE]>], rows: usize) -> Vec<(usize, usize)> {
+fn candidates(signatures: &[Option<&[u64; SIGNATURE]>], rows: usize) -> Vec<(usize, usize)> {
     let bands = SIGNATURE / rows;
+    // Every band's key of every body, in one pass over the signatures: they
+    // lie wherever their bodies' sketches were made, and reading each once
+    // rather than once per band is most of this function's time.
+    let signed: Vec<usize> = (0..signatures.len())
+        .filter(|&i| signatures[i].is_some())
+        .collect();
+    let mut keys = vec![0u64; signed.len() * bands];
+    keys.par_chunks_mut(bands)
+        .zip(&signed)
+        .for_each(|(keys, &i)| {
+            if let Some(sig) = signatures[i] {
+                for (key, rows) in keys.iter_mut().zip(sig.chunks_exact(rows)) {
+                    *key = fold(rows);
+                }
+            }
+        });
     // Each band groups bodies whose rows of the signature are equal: a sort
     // of (key, body) per band, bands in parallel, no map of small vectors.
     let mut candidates: Vec<(usize, usize)> = (0..bands)
         .into_par_iter()
         .flat_map_iter(|band| {
-            let mut keys: Vec<(u64, usize)> = signatures
-                .iter()
-                .enumerate()
-                .filter_map(|(i, sig)| {
-                    Some((fold(&sig.as_ref()?[band * rows..(band + 1) * rows]), i))
-                })
+            let mut keys: Vec<(u64, usize)> = keys
+                .chunks_exact(bands)
+                .zip(&signed)
+                .map(|(k, &i)| (k[band], i))
                 .collect();
             keys.sort_unstable();
             let mut found = Vec::new();
@@ -149,7 +176,7 @@ fn each_shingle(body: &str, mut each: impl FnMut(u64)) {
 /// shingles with no set built; `None` when it has no words. Equal to
 /// `signature(&shingles(body))`: a bin's minimum does not care about order
 /// or repeats.
-pub fn sign(body: &str) -> Option<Signature> {
+fn sign(body: &str) -> Option<[u64; SIGNATURE]> {
     let mut bins = [u64::MAX; SIGNATURE];
     let mut any = false;
     each_shingle(body, |h| {
@@ -401,6 +428,7 @@ mod tests {
             .collect();
         let signatures: Vec<_> = bodies.iter().map(|b| sign(b)).collect();
         let rows = rows_for(0.8);
+        let signatures: Vec<_> = signatures.iter().map(Option::as_ref).collect();
         let found = candidates(&signatures, rows);
         assert!(
             found.len() >= bodies.len() - 1,
