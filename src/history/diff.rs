@@ -33,6 +33,9 @@ pub(crate) struct Differ<'r> {
     objects: &'r Reader<'r>,
     blobs: gix::diff::blob::Platform,
     state: gix::diff::tree::State,
+    /// The two trees of a diff, their buffers reused from one to the next.
+    old: Vec<u8>,
+    new: Vec<u8>,
 }
 
 impl<'r> Differ<'r> {
@@ -48,19 +51,26 @@ impl<'r> Differ<'r> {
             objects,
             blobs,
             state: Default::default(),
+            old: Vec::new(),
+            new: Vec::new(),
         })
     }
 
-    fn tree_data(&self, tree: Option<ObjectId>) -> Result<Vec<u8>, GitError> {
-        match tree {
-            None => Ok(Vec::new()),
-            Some(id) => self.objects.tree(id),
+    /// Reads the trees `old` and `new` (empty where `None`) into the
+    /// buffers of the same names.
+    fn read_trees(&mut self, old: Option<ObjectId>, new: Option<ObjectId>) -> Result<(), GitError> {
+        for (tree, buffer) in [(old, &mut self.old), (new, &mut self.new)] {
+            match tree {
+                None => buffer.clear(),
+                Some(id) => self.objects.tree(id, buffer)?,
+            }
         }
+        Ok(())
     }
 
     /// The response-file changes that turn the tree `old` into `new`.
     fn diff(&mut self, old: Option<ObjectId>, new: Option<ObjectId>) -> Result<Vec<Raw>, GitError> {
-        let (old_data, new_data) = (self.tree_data(old)?, self.tree_data(new)?);
+        self.read_trees(old, new)?;
         let hash = self.objects.object_hash();
         // Set explicitly: leaving them unset would read `diff.renames` from
         // the user's git config, and `false` there would turn renames off.
@@ -75,8 +85,8 @@ impl<'r> Differ<'r> {
         };
         let mut out = Vec::new();
         let result = gix::diff::tree_with_rewrites(
-            TreeRefIter::from_bytes(&old_data, hash),
-            TreeRefIter::from_bytes(&new_data, hash),
+            TreeRefIter::from_bytes(&self.old, hash),
+            TreeRefIter::from_bytes(&self.new, hash),
             &mut self.blobs,
             &mut self.state,
             self.objects,
@@ -100,7 +110,7 @@ impl<'r> Differ<'r> {
         old: Option<ObjectId>,
         new: Option<ObjectId>,
     ) -> Result<(Vec<String>, Vec<String>), GitError> {
-        let (old_data, new_data) = (self.tree_data(old)?, self.tree_data(new)?);
+        self.read_trees(old, new)?;
         let hash = self.objects.object_hash();
         let options = Options {
             location: Some(gix::diff::tree::recorder::Location::Path),
@@ -108,8 +118,8 @@ impl<'r> Differ<'r> {
         };
         let (mut gone, mut arrived) = (Vec::new(), Vec::new());
         gix::diff::tree_with_rewrites(
-            TreeRefIter::from_bytes(&old_data, hash),
-            TreeRefIter::from_bytes(&new_data, hash),
+            TreeRefIter::from_bytes(&self.old, hash),
+            TreeRefIter::from_bytes(&self.new, hash),
             &mut self.blobs,
             &mut self.state,
             self.objects,

@@ -93,6 +93,24 @@ impl<K: Hash + Eq + Copy> Recent<K> {
         Some(found)
     }
 
+    /// Like [`Recent::get`], and the entry is gone, its room free: for what
+    /// is read twice, the second time last.
+    pub(crate) fn take(&mut self, key: &K, out: &mut Vec<u8>) -> Option<(Kind, usize)> {
+        let entry = match self.current.remove(key) {
+            Some(entry) => {
+                self.current_bytes -= entry.data.capacity();
+                entry
+            }
+            None => self.previous.remove(key)?,
+        };
+        out.clear();
+        out.extend_from_slice(&entry.data);
+        if entry.data.capacity() <= MAX_SPARE_BYTES {
+            self.spare.push(entry.data);
+        }
+        Some((entry.kind, entry.size))
+    }
+
     pub(crate) fn put(&mut self, key: K, kind: Kind, size: usize, data: &[u8]) {
         if data.len() > MAX_ENTRY_BYTES || self.current.contains_key(&key) {
             return;
@@ -196,6 +214,21 @@ mod tests {
         assert_eq!(recent.get(&1, &mut out), Some((Kind::Tree, 0)));
         assert_eq!(recent.get(&4, &mut out), Some((Kind::Blob, 7)));
         assert_eq!(out, b"dddd");
+    }
+
+    #[test]
+    fn a_taken_entry_is_gone_and_its_room_free() {
+        let mut recent: Recent<u64> = Recent::new(2 * 1024);
+        let mut out = Vec::new();
+        recent.put(1, Kind::Tree, 0, b"aaaa");
+        recent.put(2, Kind::Tree, 0, b"bbbb");
+        assert_eq!(recent.take(&1, &mut out), Some((Kind::Tree, 0)));
+        assert_eq!(out, b"aaaa");
+        assert!(recent.take(&1, &mut out).is_none());
+        // 1's room is free: 3 fits beside 2 without a rotation.
+        recent.put(3, Kind::Tree, 0, b"cccc");
+        assert_eq!(recent.previous.len(), 0);
+        assert_eq!(recent.take(&2, &mut out), Some((Kind::Tree, 0)));
     }
 
     #[test]
