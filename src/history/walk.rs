@@ -435,14 +435,17 @@ impl Repository {
         // in each commit's tree is done there too, not while the commits
         // are read one after the other. A handful of new commits (a
         // server's reload) stays on this thread.
-        // Two runs a thread: each run starts with cold caches, and chains of
-        // deltas are long (see `packs.rs`). Eight runs on two threads
-        // inflated 7% more objects than four, and two 4% fewer.
+        //
+        // One run a thread: each run starts with cold caches, and chains of
+        // deltas are long (see `packs.rs`). On the benchmark history, two
+        // runs a thread took 17% more CPU time than one, and 22% more wall
+        // time, on a busy machine (hyperfine); a thread that finishes first
+        // waits for the other rather than decode the same chains again.
         let threads = rayon::current_num_threads().max(1);
         let run = if found.len() < PARALLEL_FROM {
             found.len().max(1)
         } else {
-            found.len().div_ceil(threads * 2).max(PARALLEL_FROM / 4)
+            found.len().div_ceil(threads).max(PARALLEL_FROM / 4)
         };
         let runs: Vec<Vec<Diffed>> = if found.len() <= run {
             vec![diff_run(repo, &found, &commits)?]
