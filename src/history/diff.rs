@@ -39,12 +39,10 @@ pub(crate) struct Differ<'r> {
 }
 
 impl<'r> Differ<'r> {
-    pub(crate) fn new(
-        repo: &gix::Repository,
-        objects: &'r Reader<'r>,
-    ) -> Result<Differ<'r>, GitError> {
+    pub(crate) fn new(objects: &'r Reader<'r>) -> Result<Differ<'r>, GitError> {
         // Blobs as stored in git, as `git log -M` compares them.
-        let blobs = repo
+        let blobs = objects
+            .repo()
             .diff_resource_cache(gix::diff::blob::pipeline::Mode::ToGit, Default::default())
             .map_err(|e| GitError::read("the diff settings", e))?;
         Ok(Differ {

@@ -55,9 +55,10 @@ impl Packs {
     }
 }
 
-/// Decoded objects, kept per thread.
+/// Decoded objects, kept per thread, with that thread's handle on the
+/// repository.
 pub(crate) struct Reader<'r> {
-    repo: &'r gix::Repository,
+    repo: gix::Repository,
     packs: &'r Packs,
     state: RefCell<State>,
 }
@@ -102,7 +103,7 @@ const MAX_OBJECT_BYTES: u64 = 1 << 30;
 const MAX_CHAIN: usize = 10_000;
 
 impl<'r> Reader<'r> {
-    pub(crate) fn new(repo: &'r gix::Repository, packs: &'r Packs) -> Reader<'r> {
+    pub(crate) fn new(repo: gix::Repository, packs: &'r Packs) -> Reader<'r> {
         Reader {
             repo,
             packs,
@@ -147,6 +148,10 @@ impl<'r> Reader<'r> {
 
     pub(crate) fn object_hash(&self) -> gix::hash::Kind {
         self.repo.object_hash()
+    }
+
+    pub(crate) fn repo(&self) -> &gix::Repository {
+        &self.repo
     }
 
     /// The tree `id` into `out`; its absence is an error.

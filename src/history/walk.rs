@@ -233,8 +233,8 @@ impl Repository {
             (Vec::new(), Vec::new())
         } else {
             let packs = Packs::open(repo);
-            let objects = Reader::new(repo, &packs);
-            Differ::new(repo, &objects)?.paths_between(old, new)?
+            let objects = Reader::new(self.open(), &packs);
+            Differ::new(&objects)?.paths_between(old, new)?
         };
         for path in &gone {
             last.paths.remove(path);
@@ -427,32 +427,30 @@ impl Repository {
             known: &cache.commits,
             new: &new,
             prefix: &self.prefix,
-            packs: &packs,
         };
         // Diffing is nearly all the work, and each commit's diff stands
-        // alone: runs of consecutive commits are diffed on all cores, each
-        // run with its own handle and caches. Finding the library's subtree
-        // in each commit's tree is done there too, not while the commits
-        // are read one after the other. A handful of new commits (a
-        // server's reload) stays on this thread.
+        // alone: runs of consecutive commits are diffed on all cores.
+        // Finding the library's subtree in each commit's tree is done there
+        // too, not while the commits are read one after the other. A
+        // handful of new commits (a server's reload) stays on this thread.
         //
-        // One run a thread: each run starts with cold caches, and chains of
-        // deltas are long (see `packs.rs`). On the benchmark history, two
-        // runs a thread took 17% more CPU time than one, and 22% more wall
-        // time, on a busy machine (hyperfine); a thread that finishes first
-        // waits for the other rather than decode the same chains again.
-        let threads = rayon::current_num_threads().max(1);
-        let run = if found.len() < PARALLEL_FROM {
-            found.len().max(1)
-        } else {
-            found.len().div_ceil(threads).max(PARALLEL_FROM / 4)
-        };
-        let runs: Vec<Vec<Diffed>> = if found.len() <= run {
-            vec![diff_run(repo, &found, &commits)?]
+        // Each of rayon's jobs keeps one reader (its handle and caches) for
+        // all the runs it diffs, and they are consecutive: a reader starts
+        // cold, and the chains of deltas are long (see `packs.rs`). On the
+        // benchmark history, two runs a thread with a reader each took 17%
+        // more CPU time than one run a thread; small runs with a reader per
+        // job let a thread that is done take runs from a slower one without
+        // that cost.
+        let runs: Vec<Vec<Diffed>> = if found.len() < PARALLEL_FROM {
+            let objects = Reader::new(self.open(), &packs);
+            vec![diff_run(&objects, &found, &commits)?]
         } else {
             found
-                .par_chunks(run)
-                .map(|ids| diff_run(&self.open(), ids, &commits))
+                .par_chunks(PARALLEL_FROM)
+                .map_init(
+                    || Reader::new(self.open(), &packs),
+                    |objects, ids| diff_run(objects, ids, &commits),
+                )
                 .collect::<Result<_, _>>()?
         };
         for (id, diffed) in found.iter().zip(runs.into_iter().flatten()) {
@@ -471,7 +469,6 @@ struct Commits<'c> {
     known: &'c HashMap<ObjectId, Examined>,
     new: &'c HashMap<ObjectId, Examined>,
     prefix: &'c str,
-    packs: &'c Packs,
 }
 
 /// What the diff of one new commit found.
@@ -482,14 +479,12 @@ struct Diffed {
     changes: Vec<Change>,
 }
 
-/// What each of the new commits `ids` did, diffing with one [`Differ`] on
-/// `repo`.
+/// What each of the new commits `ids` did, reading with `objects`.
 fn diff_run(
-    repo: &gix::Repository,
+    objects: &Reader<'_>,
     ids: &[ObjectId],
     commits: &Commits<'_>,
 ) -> Result<Vec<Diffed>, GitError> {
-    let objects = Reader::new(repo, commits.packs);
     // The subtrees found so far: a commit's first parent is most often the
     // next commit of the run.
     let mut subtrees: HashMap<ObjectId, Option<ObjectId>> = HashMap::new();
@@ -515,7 +510,7 @@ fn diff_run(
         subtrees.insert(*id, subtree);
         Ok(Some(subtree))
     };
-    let mut differ = Differ::new(repo, &objects)?;
+    let mut differ = Differ::new(objects)?;
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         let subtree = subtree_of(id)?.flatten();
@@ -533,7 +528,8 @@ fn diff_run(
     Ok(out)
 }
 
-/// From how many new commits the diffs are spread over threads.
+/// From how many new commits the diffs are spread over threads, and how
+/// many a run holds.
 const PARALLEL_FROM: usize = 256;
 
 /// Reads one commit, or `None` when its object is not in the repository
