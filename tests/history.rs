@@ -762,6 +762,59 @@ fn an_extended_history_is_the_history_derived_whole() {
     check(&repo, false);
 }
 
+/// The history reads packs itself (keeping every object decoded on the
+/// way down a delta chain): it must say the same of loose objects, of a
+/// pack whose deltas name their base by offset, and of one that names it
+/// by id, and what `git log` says.
+#[test]
+fn the_same_history_from_loose_objects_and_from_packs() {
+    let mut repo = Repo::new();
+    for n in 0..30 {
+        for topic in ["a", "b", "c"] {
+            repo.write(
+                &format!("{topic}/r{}.md", n % 7),
+                &response(&format!("{topic} {n}")).replace("Line 2 ", &format!("Line {n} ")),
+            );
+        }
+        if n % 5 == 4 {
+            repo.rename(&format!("a/r{}.md", n % 7), &format!("d/moved{n}.md"));
+        }
+        repo.commit(if n % 2 == 0 { JANE } else { OMAR }, &format!("Commit {n}"));
+    }
+    let loose = repo.open("").history(None).unwrap();
+    let ours: Vec<Logged> = loose.events.iter().map(|e| logged(e)).collect();
+    assert_eq!(ours, git_events(&repo, "", "HEAD"));
+    for by_id in ["true", "false"] {
+        repo.git(&[
+            "-c",
+            &format!("repack.useDeltaBaseOffset={by_id}"),
+            "repack",
+            "-q",
+            "-a",
+            "-d",
+            "-f",
+            "--depth=50",
+        ]);
+        let objects = repo.git(&["count-objects", "-v"]);
+        assert!(objects.starts_with("count: 0\n"), "{objects}");
+        // Deltas there are, or the pack would prove nothing.
+        let bases = repo.git(&[
+            "cat-file",
+            "--batch-all-objects",
+            "--batch-check=%(objecttype) %(deltabase)",
+        ]);
+        assert!(
+            bases
+                .lines()
+                .any(|l| l.starts_with("tree ") && !l.ends_with(&"0".repeat(40))),
+            "{bases}"
+        );
+        let packed = repo.open("").history(None).unwrap();
+        assert_eq!(packed.events, loose.events);
+        assert_eq!(packed.files, loose.files);
+    }
+}
+
 #[test]
 fn uncommitted_lists_edited_new_and_deleted_files() {
     let mut repo = Repo::new();

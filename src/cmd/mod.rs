@@ -163,6 +163,18 @@ pub fn print(text: &str) {
     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
+/// Writes `value` as pretty JSON and a newline, as it is made. JSON holds
+/// no colour codes (serde escapes control characters), so it skips
+/// anstream, whose scan for them was 2% of `history --json` on 10,000
+/// commits (17 MB).
+pub fn print_json(value: &impl serde::Serialize) {
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let _ = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+}
+
 pub fn eprint_error(message: &str) {
     let style = anstyle::Style::new()
         .bold()

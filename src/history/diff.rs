@@ -2,6 +2,7 @@
 //! library subtree alone.
 
 use super::model::EventKind;
+use super::packs::Reader;
 use super::GitError;
 use crate::source::is_response_path;
 use gix::bstr::{BStr, ByteSlice};
@@ -29,39 +30,46 @@ struct Raw {
 
 /// Diffs library subtrees, reusing one blob cache for every commit.
 pub(crate) struct Differ<'r> {
-    repo: &'r gix::Repository,
+    objects: &'r Reader<'r>,
     blobs: gix::diff::blob::Platform,
     state: gix::diff::tree::State,
+    /// The two trees of a diff, their buffers reused from one to the next.
+    old: Vec<u8>,
+    new: Vec<u8>,
 }
 
 impl<'r> Differ<'r> {
-    pub(crate) fn new(repo: &'r gix::Repository) -> Result<Differ<'r>, GitError> {
+    pub(crate) fn new(objects: &'r Reader<'r>) -> Result<Differ<'r>, GitError> {
         // Blobs as stored in git, as `git log -M` compares them.
-        let blobs = repo
+        let blobs = objects
+            .repo()
             .diff_resource_cache(gix::diff::blob::pipeline::Mode::ToGit, Default::default())
             .map_err(|e| GitError::read("the diff settings", e))?;
         Ok(Differ {
-            repo,
+            objects,
             blobs,
             state: Default::default(),
+            old: Vec::new(),
+            new: Vec::new(),
         })
     }
 
-    fn tree_data(&self, tree: Option<ObjectId>) -> Result<Vec<u8>, GitError> {
-        match tree {
-            None => Ok(Vec::new()),
-            Some(id) => self
-                .repo
-                .find_tree(id)
-                .map(|mut tree| std::mem::take(&mut tree.data))
-                .map_err(|e| GitError::read(format!("tree {id}"), e)),
+    /// Reads the trees `old` and `new` (empty where `None`) into the
+    /// buffers of the same names.
+    fn read_trees(&mut self, old: Option<ObjectId>, new: Option<ObjectId>) -> Result<(), GitError> {
+        for (tree, buffer) in [(old, &mut self.old), (new, &mut self.new)] {
+            match tree {
+                None => buffer.clear(),
+                Some(id) => self.objects.tree(id, buffer)?,
+            }
         }
+        Ok(())
     }
 
     /// The response-file changes that turn the tree `old` into `new`.
     fn diff(&mut self, old: Option<ObjectId>, new: Option<ObjectId>) -> Result<Vec<Raw>, GitError> {
-        let (old_data, new_data) = (self.tree_data(old)?, self.tree_data(new)?);
-        let hash = self.repo.object_hash();
+        self.read_trees(old, new)?;
+        let hash = self.objects.object_hash();
         // Set explicitly: leaving them unset would read `diff.renames` from
         // the user's git config, and `false` there would turn renames off.
         let options = Options {
@@ -75,11 +83,11 @@ impl<'r> Differ<'r> {
         };
         let mut out = Vec::new();
         let result = gix::diff::tree_with_rewrites(
-            TreeRefIter::from_bytes(&old_data, hash),
-            TreeRefIter::from_bytes(&new_data, hash),
+            TreeRefIter::from_bytes(&self.old, hash),
+            TreeRefIter::from_bytes(&self.new, hash),
             &mut self.blobs,
             &mut self.state,
-            &self.repo.objects,
+            self.objects,
             |change| {
                 out.extend(raw_change(change));
                 Ok(ControlFlow::Continue(()))
@@ -100,19 +108,19 @@ impl<'r> Differ<'r> {
         old: Option<ObjectId>,
         new: Option<ObjectId>,
     ) -> Result<(Vec<String>, Vec<String>), GitError> {
-        let (old_data, new_data) = (self.tree_data(old)?, self.tree_data(new)?);
-        let hash = self.repo.object_hash();
+        self.read_trees(old, new)?;
+        let hash = self.objects.object_hash();
         let options = Options {
             location: Some(gix::diff::tree::recorder::Location::Path),
             rewrites: None,
         };
         let (mut gone, mut arrived) = (Vec::new(), Vec::new());
         gix::diff::tree_with_rewrites(
-            TreeRefIter::from_bytes(&old_data, hash),
-            TreeRefIter::from_bytes(&new_data, hash),
+            TreeRefIter::from_bytes(&self.old, hash),
+            TreeRefIter::from_bytes(&self.new, hash),
             &mut self.blobs,
             &mut self.state,
-            &self.repo.objects,
+            self.objects,
             |change| {
                 let (before, after) = match change {
                     ChangeRef::Addition {
@@ -160,14 +168,11 @@ impl<'r> Differ<'r> {
     /// The regular file at `path` in `tree`, if there is one.
     fn blob_at(&self, tree: Option<ObjectId>, path: &str) -> Result<Option<ObjectId>, GitError> {
         let Some(tree) = tree else { return Ok(None) };
-        let entry = self
-            .repo
-            .find_tree(tree)
-            .and_then(|tree| tree.lookup_entry(path.split('/').map(str::as_bytes)))
-            .map_err(|e| GitError::read(format!("`{path}` in tree {tree}"), e))?;
-        Ok(entry
-            .filter(|entry| entry.mode().is_blob())
-            .map(|entry| entry.object_id()))
+        Ok(self
+            .objects
+            .entry_at(tree, path)?
+            .filter(|(_, mode)| mode.is_blob())
+            .map(|(id, _)| id))
     }
 
     /// Whether the tree `other` already holds what `raw` produced, so that

@@ -32,6 +32,8 @@ mod compare;
 mod diff;
 mod error;
 mod model;
+mod objects;
+mod packs;
 mod source;
 mod uncommitted;
 mod walk;
@@ -124,28 +126,25 @@ impl Repository {
         resolve_commit(&repo, rev).map(|id| id.to_string())
     }
 
-    /// A thread-local handle with a cache sized for walking history. Trees
+    /// A thread-local handle with a cache of delta bases. Trees and blobs
     /// are stored as chains of deltas whose bases are shared, and gix keeps
     /// decoded bases only with a pack cache, which it sets up by itself
     /// only with its `max-performance` feature: without one every lookup
-    /// inflated the whole chain again. No object cache: on a walk of
-    /// 10,000 commits it cost more in copying than it saved (see
-    /// BENCHMARKS.md, `## history`).
+    /// inflated the whole chain again. (The walk of the history reads
+    /// packs through its own `packs::Reader`.)
     fn open(&self) -> gix::Repository {
         let mut repo = self.repo.to_thread_local();
-        repo.objects.set_pack_cache(|| {
-            Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
-                PACK_CACHE_BYTES,
-            ))
-        });
+        repo.objects
+            .set_pack_cache(|| Box::new(objects::DeltaBases::new(DELTA_BASE_BYTES)));
         repo
     }
 }
 
-/// The decoded delta bases kept per handle (git keeps up to 96 MiB, its
-/// `core.deltaBaseCacheLimit`). Measured on the benchmark repository, 8 MiB
-/// was as fast as 64 MiB and 50 MB lighter.
-const PACK_CACHE_BYTES: usize = 8 * 1024 * 1024;
+/// The decoded delta bases kept per handle, in each of two generations (git
+/// keeps up to 96 MiB, its `core.deltaBaseCacheLimit`), for reading a
+/// revision's files and the commits. Before the walk had its own reader,
+/// 8 MiB in all was as fast for it as 64 MiB, and 50 MB lighter.
+const DELTA_BASE_BYTES: usize = 4 * 1024 * 1024;
 
 fn is_no_repository(err: &gix::error::Error) -> bool {
     use gix::discover::upwards::Error as Upwards;

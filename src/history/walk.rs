@@ -3,8 +3,9 @@
 
 use super::diff::{changes_of, Change, Differ};
 use super::model::{Event, Graph, History, IdIndex, Person};
+use super::packs::{Packs, Reader};
 use super::source::walk_tree;
-use super::{library_tree, resolve_commit, GitError, Repository};
+use super::{resolve_commit, GitError, Repository};
 use crate::problem::Problem;
 use crate::response::id_from_path;
 use crate::source::is_response_path;
@@ -57,6 +58,8 @@ struct Examined {
     parents: Vec<ObjectId>,
     /// Whether some parent is missing: the boundary of a shallow clone.
     boundary: bool,
+    /// The commit's tree.
+    tree: ObjectId,
     /// The library's subtree, `None` where the library folder is absent.
     subtree: Option<ObjectId>,
     author: Person,
@@ -80,7 +83,23 @@ struct Derived {
 impl Repository {
     /// The history of the library up to `rev` (`HEAD` when `None`).
     pub fn history(&self, rev: Option<&str>) -> Result<History, GitError> {
-        self.derive(rev, &mut HistoryCache::new(), false)
+        let mut cache = HistoryCache::new();
+        let derived = self.derive(rev, &mut cache);
+        // Freeing what every commit left in the cache and the index of
+        // events, a few strings each, took 40 ms of 10,000 commits' walk
+        // (perf): another thread does it while the caller goes on.
+        let (history, leftovers) = match derived {
+            Ok(Some(Derived {
+                history,
+                index,
+                paths,
+                ..
+            })) => (Ok(history), Some((index, paths))),
+            Ok(None) => (Ok(empty_history()), None),
+            Err(err) => (Err(err), None),
+        };
+        rayon::spawn(move || drop((cache, leftovers)));
+        history
     }
 
     /// Like [`Repository::history`], reusing and extending `cache`.
@@ -89,22 +108,27 @@ impl Repository {
         rev: Option<&str>,
         cache: &mut HistoryCache,
     ) -> Result<History, GitError> {
-        self.derive(rev, cache, true)
+        let Some(derived) = self.derive(rev, cache)? else {
+            return Ok(empty_history());
+        };
+        let history = derived.history.clone();
+        // Kept to be extended by the next call.
+        cache.last = Some(derived);
+        Ok(history)
     }
 
-    /// The history up to `rev`; `keep` keeps it in `cache`, to be extended
-    /// by the next call.
+    /// The history up to `rev`, reusing what `cache` holds; `None` for a
+    /// repository without commits, whose history is empty.
     fn derive(
         &self,
         rev: Option<&str>,
         cache: &mut HistoryCache,
-        keep: bool,
-    ) -> Result<History, GitError> {
+    ) -> Result<Option<Derived>, GitError> {
         let repo = self.open();
         let tip = match resolve_commit(&repo, rev.unwrap_or("HEAD")) {
             Ok(tip) => tip,
             // A repository without commits has an empty history, not an error.
-            Err(GitError::NoCommits) if rev.is_none() => return Ok(empty_history()),
+            Err(GitError::NoCommits) if rev.is_none() => return Ok(None),
             Err(err) => return Err(err),
         };
         if cache.prefix.as_deref() != Some(self.prefix.as_str()) {
@@ -140,12 +164,7 @@ impl Repository {
             },
             None => self.derive_whole(&repo, tip, &cache.commits, shallow_repo)?,
         };
-        if !keep {
-            return Ok(derived.history);
-        }
-        let history = derived.history.clone();
-        cache.last = Some(derived);
-        Ok(history)
+        Ok(Some(derived))
     }
 
     /// The history up to `tip` from every commit's examined changes.
@@ -213,7 +232,9 @@ impl Repository {
         let (gone, arrived) = if old == new {
             (Vec::new(), Vec::new())
         } else {
-            Differ::new(repo)?.paths_between(old, new)?
+            let packs = Packs::open(repo);
+            let objects = Reader::new(self.open(), &packs);
+            Differ::new(&objects)?.paths_between(old, new)?
         };
         for path in &gone {
             last.paths.remove(path);
@@ -248,8 +269,20 @@ impl Repository {
     }
 }
 
-/// The events of the commits `order` (newest first), newest first.
+/// The events of the commits `order` (newest first), newest first. Each
+/// event is eight strings; a long history's are made on all cores.
 fn events_of(order: &[ObjectId], commits: &HashMap<ObjectId, Examined>) -> Vec<Arc<Event>> {
+    if order.len() >= PARALLEL_FROM {
+        return order
+            .par_chunks(PARALLEL_FROM)
+            .flat_map_iter(|ids| events_here(ids, commits))
+            .collect();
+    }
+    events_here(order, commits)
+}
+
+/// [`events_of`] on this thread.
+fn events_here(order: &[ObjectId], commits: &HashMap<ObjectId, Examined>) -> Vec<Arc<Event>> {
     let mut events = Vec::new();
     for id in order {
         let commit = &commits[id];
@@ -380,7 +413,7 @@ impl Repository {
             if cache.commits.contains_key(&id) || new.contains_key(&id) || missing.contains(&id) {
                 continue;
             }
-            let Some(commit) = read_commit(repo, &self.prefix, id)? else {
+            let Some(commit) = read_commit(repo, id)? else {
                 missing.insert(id);
                 continue;
             };
@@ -389,34 +422,41 @@ impl Repository {
             new.insert(id, commit);
         }
 
-        let subtree_of = |id: &ObjectId| {
-            cache
-                .commits
-                .get(id)
-                .or_else(|| new.get(id))
-                .map(|c| c.subtree)
+        let packs = Packs::open(repo);
+        let commits = Commits {
+            known: &cache.commits,
+            new: &new,
+            prefix: &self.prefix,
         };
         // Diffing is nearly all the work, and each commit's diff stands
-        // alone: runs of consecutive commits are diffed on all cores, each
-        // run with its own handle and caches. A handful of new commits (a
-        // server's reload) stays on this thread.
-        let threads = rayon::current_num_threads().max(1);
-        let run = if found.len() < PARALLEL_FROM {
-            found.len().max(1)
-        } else {
-            found.len().div_ceil(threads * 4).max(PARALLEL_FROM / 4)
-        };
-        let runs: Vec<Vec<(bool, Vec<Change>)>> = if found.len() <= run {
-            vec![diff_run(repo, &found, &new, &subtree_of)?]
+        // alone: runs of consecutive commits are diffed on all cores.
+        // Finding the library's subtree in each commit's tree is done there
+        // too, not while the commits are read one after the other. A
+        // handful of new commits (a server's reload) stays on this thread.
+        //
+        // Each of rayon's jobs keeps one reader (its handle and caches) for
+        // all the runs it diffs, and they are consecutive: a reader starts
+        // cold, and the chains of deltas are long (see `packs.rs`). On the
+        // benchmark history, two runs a thread with a reader each took 17%
+        // more CPU time than one run a thread; small runs with a reader per
+        // job let a thread that is done take runs from a slower one without
+        // that cost.
+        let runs: Vec<Vec<Diffed>> = if found.len() < PARALLEL_FROM {
+            let objects = Reader::new(self.open(), &packs);
+            vec![diff_run(&objects, &found, &commits)?]
         } else {
             found
-                .par_chunks(run)
-                .map(|ids| diff_run(&self.open(), ids, &new, &subtree_of))
+                .par_chunks(PARALLEL_FROM)
+                .map_init(
+                    || Reader::new(self.open(), &packs),
+                    |objects, ids| diff_run(objects, ids, &commits),
+                )
                 .collect::<Result<_, _>>()?
         };
-        for (id, (boundary, changes)) in found.iter().zip(runs.into_iter().flatten()) {
+        for (id, diffed) in found.iter().zip(runs.into_iter().flatten()) {
             let mut commit = new.remove(id).expect("every found commit was read");
-            (commit.boundary, commit.changes) = (boundary, changes);
+            (commit.subtree, commit.boundary, commit.changes) =
+                (diffed.subtree, diffed.boundary, diffed.changes);
             cache.commits.insert(*id, commit);
             cache.examined += 1;
         }
@@ -424,37 +464,77 @@ impl Repository {
     }
 }
 
-/// What each of the commits `ids` did, and whether it is a shallow
-/// boundary, diffing with one [`Differ`] on `repo`.
-fn diff_run(
-    repo: &gix::Repository,
-    ids: &[ObjectId],
-    new: &HashMap<ObjectId, Examined>,
-    subtree_of: &(dyn Fn(&ObjectId) -> Option<Option<ObjectId>> + Sync),
-) -> Result<Vec<(bool, Vec<Change>)>, GitError> {
-    let mut differ = Differ::new(repo)?;
-    ids.iter()
-        .map(|id| {
-            let commit = &new[id];
-            // `None` for a parent that is not in this clone.
-            let parents: Vec<Option<Option<ObjectId>>> =
-                commit.parents.iter().map(subtree_of).collect();
-            let boundary = parents.iter().any(Option::is_none);
-            Ok((boundary, changes_of(&mut differ, commit.subtree, &parents)?))
-        })
-        .collect()
+/// The commits a walk knows: those examined before, and those just read.
+struct Commits<'c> {
+    known: &'c HashMap<ObjectId, Examined>,
+    new: &'c HashMap<ObjectId, Examined>,
+    prefix: &'c str,
 }
 
-/// From how many new commits the diffs are spread over threads.
+/// What the diff of one new commit found.
+struct Diffed {
+    subtree: Option<ObjectId>,
+    /// Whether some parent is missing: the boundary of a shallow clone.
+    boundary: bool,
+    changes: Vec<Change>,
+}
+
+/// What each of the new commits `ids` did, reading with `objects`.
+fn diff_run(
+    objects: &Reader<'_>,
+    ids: &[ObjectId],
+    commits: &Commits<'_>,
+) -> Result<Vec<Diffed>, GitError> {
+    // The subtrees found so far: a commit's first parent is most often the
+    // next commit of the run.
+    let mut subtrees: HashMap<ObjectId, Option<ObjectId>> = HashMap::new();
+    // `None` for a commit that is not in this clone.
+    let mut subtree_of = |id: &ObjectId| -> Result<Option<Option<ObjectId>>, GitError> {
+        if let Some(commit) = commits.known.get(id) {
+            return Ok(Some(commit.subtree));
+        }
+        let Some(commit) = commits.new.get(id) else {
+            return Ok(None);
+        };
+        if let Some(subtree) = subtrees.get(id) {
+            return Ok(Some(*subtree));
+        }
+        let subtree = if commits.prefix.is_empty() {
+            Some(commit.tree)
+        } else {
+            objects
+                .entry_at(commit.tree, commits.prefix)?
+                .filter(|(_, mode)| mode.is_tree())
+                .map(|(id, _)| id)
+        };
+        subtrees.insert(*id, subtree);
+        Ok(Some(subtree))
+    };
+    let mut differ = Differ::new(objects)?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let subtree = subtree_of(id)?.flatten();
+        let parents = commits.new[id]
+            .parents
+            .iter()
+            .map(&mut subtree_of)
+            .collect::<Result<Vec<_>, _>>()?;
+        out.push(Diffed {
+            subtree,
+            boundary: parents.iter().any(Option::is_none),
+            changes: changes_of(&mut differ, subtree, &parents)?,
+        });
+    }
+    Ok(out)
+}
+
+/// From how many new commits the diffs are spread over threads, and how
+/// many a run holds.
 const PARALLEL_FROM: usize = 256;
 
 /// Reads one commit, or `None` when its object is not in the repository
 /// (the parent of a shallow clone's oldest commit).
-fn read_commit(
-    repo: &gix::Repository,
-    prefix: &str,
-    id: ObjectId,
-) -> Result<Option<Examined>, GitError> {
+fn read_commit(repo: &gix::Repository, id: ObjectId) -> Result<Option<Examined>, GitError> {
     let what = || format!("commit {id}");
     let Some(object) = repo
         .try_find_object(id)
@@ -469,7 +549,6 @@ fn read_commit(
         .map_err(|e| GitError::read(what(), e))?
         .trim();
     let committer = commit.committer().map_err(|e| GitError::read(what(), e))?;
-    let subtree = library_tree(repo, commit.tree(), prefix)?;
     let date = jiff::Timestamp::from_second(author.seconds())
         .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
         .to_string();
@@ -477,7 +556,8 @@ fn read_commit(
         time: committer.seconds(),
         parents: commit.parents().collect(),
         boundary: false,
-        subtree,
+        tree: commit.tree(),
+        subtree: None,
         author: Person {
             name: author.name.to_string(),
             email: author.email.to_string(),
