@@ -13,6 +13,7 @@ use gix::ObjectId;
 use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::sync::Arc;
 
 /// What the walk learned about each commit, keyed by commit id. Keep one
 /// per [`Repository`] and pass it to [`Repository::history_with`]: each
@@ -24,6 +25,9 @@ pub struct HistoryCache {
     prefix: Option<String>,
     commits: HashMap<ObjectId, Examined>,
     examined: usize,
+    /// The history last made through [`Repository::history_shared`], and
+    /// its tip.
+    last: Option<(ObjectId, Arc<History>)>,
 }
 
 impl HistoryCache {
@@ -66,20 +70,72 @@ impl Repository {
         cache: &mut HistoryCache,
     ) -> Result<History, GitError> {
         let repo = self.open();
-        let tip = match resolve_commit(&repo, rev.unwrap_or("HEAD")) {
-            Ok(tip) => tip,
-            // A repository without commits has an empty history, not an error.
-            Err(GitError::NoCommits) if rev.is_none() => return Ok(empty_history()),
-            Err(err) => return Err(err),
+        let Some(tip) = self.tip(&repo, rev)? else {
+            return Ok(empty_history());
         };
+        self.examine(&repo, tip, cache)?;
+        self.assemble(&repo, tip, cache)
+    }
+
+    /// Like [`Repository::history_with`], but when no commit is new since
+    /// the last call (the tip is the same and nothing was examined), the
+    /// history that call made, not a new one: a server reloading after a
+    /// saved file need not put 30,000 events together again.
+    pub fn history_shared(
+        &self,
+        rev: Option<&str>,
+        cache: &mut HistoryCache,
+    ) -> Result<Arc<History>, GitError> {
+        let repo = self.open();
+        let Some(tip) = self.tip(&repo, rev)? else {
+            return Ok(Arc::new(empty_history()));
+        };
+        let examined = self.examine(&repo, tip, cache)?;
+        if let Some((last_tip, last)) = &cache.last {
+            if *last_tip == tip && examined == 0 {
+                return Ok(last.clone());
+            }
+        }
+        let history = Arc::new(self.assemble(&repo, tip, cache)?);
+        cache.last = Some((tip, history.clone()));
+        Ok(history)
+    }
+
+    /// The commit `rev` (or `HEAD`) names; `None` for a repository without
+    /// commits, whose history is empty, not an error.
+    fn tip(&self, repo: &gix::Repository, rev: Option<&str>) -> Result<Option<ObjectId>, GitError> {
+        match resolve_commit(repo, rev.unwrap_or("HEAD")) {
+            Ok(tip) => Ok(Some(tip)),
+            Err(GitError::NoCommits) if rev.is_none() => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Brings `cache` up to `tip`; how many commits that examined.
+    fn examine(
+        &self,
+        repo: &gix::Repository,
+        tip: ObjectId,
+        cache: &mut HistoryCache,
+    ) -> Result<usize, GitError> {
         if cache.prefix.as_deref() != Some(self.prefix.as_str()) {
             *cache = HistoryCache {
                 prefix: Some(self.prefix.clone()),
                 ..HistoryCache::default()
             };
         }
-        self.examine_new(&repo, tip, cache)?;
+        let before = cache.examined;
+        self.examine_new(repo, tip, cache)?;
+        Ok(cache.examined - before)
+    }
 
+    /// The history from `tip`, out of the commits `cache` holds.
+    fn assemble(
+        &self,
+        repo: &gix::Repository,
+        tip: ObjectId,
+        cache: &HistoryCache,
+    ) -> Result<History, GitError> {
         let order = walk_order(tip, &cache.commits);
         let mut graph = Graph::default();
         for (i, id) in order.iter().enumerate() {
@@ -133,7 +189,7 @@ impl Repository {
         let tip_tree = cache.commits[&tip].subtree;
         let mut paths = Vec::new();
         if let Some(tree) = tip_tree {
-            walk_tree(&repo, tree, &mut |path, kind, _| {
+            walk_tree(repo, tree, &mut |path, kind, _| {
                 if matches!(kind, EntryKind::Blob | EntryKind::BlobExecutable)
                     && is_response_path(path)
                 {

@@ -91,8 +91,15 @@ impl State {
 
 fn build(loaded: Loaded, generation: u64, previous: Option<&Index>) -> Arc<Index> {
     let index = Arc::new(Index::build(loaded, generation, previous));
+    if previous.is_some() {
+        // A reload takes the answers and the search index of the responses
+        // that did not change from the previous index; make those of the
+        // ones that changed now, so that the index served is whole.
+        index.warm_answers();
+    }
     // Renderings, answers and the search index are made on first use;
-    // make them all now, beside the requests, so that no request pays.
+    // make whatever is missing now (all of it for the first index), beside
+    // the requests, so that no request pays.
     let warm = index.clone();
     rayon::spawn(move || warm.warm());
     index
