@@ -78,14 +78,24 @@ impl State {
         self.index.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    /// Serves `loaded` from now on, as the next generation.
-    fn swap(&self, loaded: Loaded) -> Arc<Index> {
+    /// The index of `loaded`, as the next generation, made with what the
+    /// index served now has of the responses that did not change.
+    fn prepare(&self, loaded: Loaded) -> Arc<Index> {
         let previous = self.index();
-        let index = build(loaded, previous.generation + 1, Some(&previous));
-        drop(previous);
-        *self.index.write().unwrap_or_else(|e| e.into_inner()) = index.clone();
+        build(loaded, previous.generation + 1, Some(&previous))
+    }
+
+    /// Serves `index` from now on.
+    fn publish(&self, index: Arc<Index>) {
+        let old = std::mem::replace(
+            &mut *self.index.write().unwrap_or_else(|e| e.into_inner()),
+            index.clone(),
+        );
         self.reloads.send_replace(reload_of(&index));
-        index
+        // The old index may hold the last references to much (answers, a
+        // history of 30,000 events): let it go beside the requests, not
+        // on the reload's time.
+        rayon::spawn(move || drop(old));
     }
 }
 

@@ -33,7 +33,8 @@ use std::time::{Duration, Instant};
 /// How long a burst of events is left to gather.
 const SETTLE: Duration = Duration::from_millis(50);
 /// How long after a load its files' events are waited for: they travel
-/// from the kernel through notify's thread.
+/// from the kernel through notify's thread. (Building the index and
+/// listing the folder again take longer; this is the least.)
 const CATCH_UP: Duration = Duration::from_millis(10);
 /// How long the changes must pause before a load.
 const QUIET: Duration = Duration::from_millis(10);
@@ -246,18 +247,26 @@ fn drain(
         // without end still shows what was saved. (1,000 rapid saves
         // served answers with 8 of 10 files, or two saves mixed, before:
         // tests/serve_faults.rs.)
-        let (loaded, moved, started, files) = loop {
+        let (built, moved, started, files) = loop {
             let started = Instant::now();
             // The load reads from this listing, and only the files whose
             // stamps changed since the last load.
             let before = state.origin.list();
             let loaded = state.origin.load_listed(before.as_ref());
-            std::thread::sleep(CATCH_UP);
+            let loaded_at = Instant::now();
+            // The new index is built while the folder is listed again: the
+            // two take about as long, and there are cores for both. The
+            // index is thrown away with the load if files moved.
+            let (built, after) = std::thread::scope(|scope| {
+                let after = scope.spawn(|| state.origin.list());
+                let built = loaded.map(|loaded| state.prepare(loaded));
+                (built, after.join().ok().flatten())
+            });
+            std::thread::sleep(CATCH_UP.saturating_sub(loaded_at.elapsed()));
             // Events can come late (notify's thread waits for a core like
             // any other), and a folder listed while a file is renamed into
             // it may miss that file: the files' stamps tell either way.
-            let mut moved =
-                take(&rx, root, canonical, state) | !same(&state.origin.list(), &before);
+            let mut moved = take(&rx, root, canonical, state) | !same(&after, &before);
             // A file gone may be a save that deletes and writes again, its
             // process waiting for a core between the two: give it a moment
             // to come back before serving the library without it, and
@@ -269,7 +278,7 @@ fn drain(
             }
             let waited = first.elapsed();
             if !moved || waited >= MAX_DEFER && (!losing || waited >= MAX_DEFER_LOSING) {
-                break (loaded, moved, started, before);
+                break (built, moved, started, before);
             }
             if !pause(&rx, first) {
                 return;
@@ -277,9 +286,9 @@ fn drain(
         };
         pending = moved;
         since = moved.then(Instant::now);
-        match loaded {
-            Ok(loaded) => {
-                let index = state.swap(loaded);
+        match built {
+            Ok(index) => {
+                state.publish(index.clone());
                 served = files;
                 head = state.origin.head();
                 // Said even with --quiet: reloads are rare, and worth knowing.
