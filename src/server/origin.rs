@@ -79,6 +79,17 @@ impl Origin {
         Some(source.list())
     }
 
+    /// [`DiskSource::restamp`] on the library folder.
+    pub fn restamp<'a>(
+        &self,
+        listing: &Listing,
+        paths: impl IntoIterator<Item = &'a str>,
+    ) -> Option<Listing> {
+        DiskSource::new(self.folder()?)
+            .ok()?
+            .restamp(listing, paths)
+    }
+
     /// Reads the library (the files that changed since the last load) and
     /// its history.
     pub fn load(&self) -> Result<Loaded, String> {

@@ -24,7 +24,8 @@ use super::State;
 use crate::source::{self, Listing};
 use notify::event::{CreateKind, EventKind, ModifyKind, RemoveKind};
 use notify::{Config, Event, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, Weak};
@@ -96,6 +97,7 @@ pub fn start(root: PathBuf, how: Watching, state: Arc<State>) -> Result<Handle, 
                 rx,
                 root: [root.clone(), canonical.clone()],
                 root_gone: Cell::new(false),
+                touched: RefCell::new(None),
             };
             drain(rx, &root, &canonical, &state, &weak)
         })
@@ -148,14 +150,18 @@ fn poller(
         .map_err(|e| format!("cannot watch {}: {e}", root.display()))
 }
 
-/// The watcher's events, noting on the way any that says the library
-/// folder itself was deleted or moved away (whichever step of the loop
-/// takes it).
+/// The watcher's events, noting on the way (whichever step of the loop
+/// takes them) any that says the library folder itself was deleted or
+/// moved away, and which files they name.
 struct Events {
     rx: mpsc::Receiver<notify::Result<Event>>,
     /// The library folder, as given and with links resolved.
     root: [PathBuf; 2],
     root_gone: Cell<bool>,
+    /// The library files named since [`Events::touched`] was last taken;
+    /// `None` when an event named more than files (a folder, the root) or
+    /// said that events were lost.
+    touched: RefCell<Option<BTreeSet<String>>>,
 }
 
 impl Events {
@@ -175,7 +181,11 @@ impl Events {
     }
 
     fn look(&self, event: &notify::Result<Event>) {
-        let Ok(event) = event else { return };
+        let mut touched = self.touched.borrow_mut();
+        let Ok(event) = event else {
+            *touched = None;
+            return;
+        };
         let gone = matches!(
             event.kind,
             EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(_))
@@ -183,6 +193,42 @@ impl Events {
         if gone {
             self.root_gone.set(true);
         }
+        if event.need_rescan() || event.paths.is_empty() {
+            *touched = None;
+        }
+        if matches!(event.kind, EventKind::Access(_)) {
+            return;
+        }
+        for path in &event.paths {
+            let Some(relative) = relative(path, &self.root[0], &self.root[1]) else {
+                continue;
+            };
+            if relative == source::CONFIG_FILE
+                || source::is_response_path(&relative)
+                || source::is_snippet_path(&relative)
+            {
+                if let Some(touched) = touched.as_mut() {
+                    touched.insert(relative);
+                }
+            } else if relative.is_empty()
+                || source::is_walked_dir(&relative)
+                    && !matches!(
+                        event.kind,
+                        EventKind::Create(CreateKind::File)
+                            | EventKind::Modify(ModifyKind::Data(_))
+                            | EventKind::Modify(ModifyKind::Metadata(_))
+                    )
+            {
+                // The root, or maybe a folder: came, went or moved.
+                *touched = None;
+            }
+        }
+    }
+
+    /// The files named since the last call, or `None` when the folder must
+    /// be listed; from now on, files are noted afresh.
+    fn touched(&self) -> Option<BTreeSet<String>> {
+        self.touched.replace(Some(BTreeSet::new()))
     }
 }
 
@@ -247,11 +293,24 @@ fn drain(
         // without end still shows what was saved. (1,000 rapid saves
         // served answers with 8 of 10 files, or two saves mixed, before:
         // tests/serve_faults.rs.)
+        let mut again = false;
         let (built, moved, started, files) = loop {
             let started = Instant::now();
             // The load reads from this listing, and only the files whose
-            // stamps changed since the last load.
-            let before = state.origin.list();
+            // stamps changed since the last load. When events named only
+            // files of the served listing, their stamps are taken again
+            // instead of listing the whole folder: the check after the load
+            // lists it anyway and finds any change events did not tell (and
+            // a load thrown away lists it in full next time).
+            let touched = rx.touched();
+            let before = match (touched, &served) {
+                (Some(paths), Some(served)) if !again => state
+                    .origin
+                    .restamp(served, paths.iter().map(String::as_str))
+                    .or_else(|| state.origin.list()),
+                _ => state.origin.list(),
+            };
+            again = true;
             let loaded = state.origin.load_listed(before.as_ref());
             let loaded_at = Instant::now();
             // The new index is built while the folder is listed again: the
@@ -278,7 +337,7 @@ fn drain(
             }
             let waited = first.elapsed();
             if !moved || waited >= MAX_DEFER && (!losing || waited >= MAX_DEFER_LOSING) {
-                break (built, moved, started, before);
+                break (built, moved, started, after.or(before));
             }
             if !pause(&rx, first) {
                 return;
