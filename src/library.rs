@@ -20,7 +20,7 @@ use crate::validate::Context;
 use crate::variant::VariantFile;
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -63,7 +63,11 @@ pub struct Memo {
     /// The bytes of the configuration and of each snippet the kept parses
     /// were made with.
     basis: Vec<(String, Option<Vec<u8>>)>,
-    responses: HashMap<String, Kept>,
+    /// The response files the last load listed, in its order, and each
+    /// one's parse: a load that lists the same files finds each by its
+    /// place, not by hashing 10,000 paths.
+    paths: Vec<String>,
+    responses: Vec<Kept>,
     variants: HashMap<String, KeptVariant>,
     /// Each base response with its variants, as the last load put them
     /// together, with the parts it was made of.
@@ -83,7 +87,8 @@ impl Memo {
         Memo {
             time_step,
             basis: Vec::new(),
-            responses: HashMap::new(),
+            paths: Vec::new(),
+            responses: Vec::new(),
             variants: HashMap::new(),
             assembled: HashMap::new(),
         }
@@ -101,9 +106,10 @@ struct Kept {
     sketch: OnceLock<Sketch>,
 }
 
-/// A response file's parse in a load: as the memo has it, or made now.
+/// A response file's parse in a load: the memo's at this place, or made
+/// now.
 enum Parse {
-    Known(Option<Arc<Response>>, Vec<Problem>),
+    Known(usize),
     Made(Box<Kept>),
 }
 
@@ -206,7 +212,31 @@ impl Library {
         problems.extend(found);
         progress.set_length((bases.len() + variant_files.len()) as u64);
         let time_step = memo.as_ref().map(|m| m.time_step);
-        let known = memo.as_deref().map(|m| &m.responses);
+        let known = memo
+            .as_deref()
+            .map(|m| &m.responses[..])
+            .unwrap_or_default();
+        // Where each file is in the memo: at the same place when the same
+        // files are listed (the usual reload), else found by path.
+        let same_files = memo
+            .as_deref()
+            .is_some_and(|m| m.paths.len() == bases.len() && m.paths == bases);
+        let by_path: HashMap<&str, usize> = match memo.as_deref() {
+            Some(m) if !same_files => m
+                .paths
+                .iter()
+                .enumerate()
+                .map(|(j, p)| (p.as_str(), j))
+                .collect(),
+            _ => HashMap::new(),
+        };
+        let find = |i: usize, path: &str| {
+            if same_files {
+                Some(i)
+            } else {
+                by_path.get(path).copied()
+            }
+        };
         // Only a file stamped well after its last write is trusted to be
         // what was read while its stamp stays.
         let trusted = |stamp: Stamp| {
@@ -219,14 +249,15 @@ impl Library {
         let stamps = stamps_of(listing, bases.iter().map(String::as_str));
         let loaded: Vec<Parse> = bases
             .par_iter()
+            .enumerate()
             .zip(&stamps)
-            .map(|(path, &now)| {
+            .map(|((i, path), &now)| {
                 progress.inc();
                 // Stamped before it is read (when listed): a write after
                 // the stamp moves it, and the file is read again next time.
-                let kept = known.and_then(|k| k.get(path.as_str()));
-                if let Some(kept) = kept.filter(|k| now.is_some() && k.stamp == now) {
-                    return Parse::Known(kept.response.clone(), kept.problems.clone());
+                let kept = find(i, path).filter(|&j| now.is_some() && known[j].stamp == now);
+                if let Some(j) = kept {
+                    return Parse::Known(j);
                 }
                 let (response, problems) = load_file(source, path, |doc| {
                     crate::validate::validate(path, doc, &ctx)
@@ -239,36 +270,44 @@ impl Library {
                 }))
             })
             .collect();
+        drop(by_path);
         let files = listing.files.len();
+        // Each valid response, with its parse's place in the memo.
         let mut responses = Vec::with_capacity(files);
-        for (path, parse) in bases.iter().zip(loaded) {
-            match parse {
-                Parse::Known(response, found) => {
-                    problems.extend(found);
-                    responses.extend(response);
+        match memo.as_deref_mut() {
+            Some(memo) => {
+                let mut old: Vec<Option<Kept>> = std::mem::take(&mut memo.responses)
+                    .into_iter()
+                    .map(Some)
+                    .collect();
+                let mut kept = Vec::with_capacity(bases.len());
+                for parse in loaded {
+                    let entry = match parse {
+                        Parse::Known(j) => old[j].take().expect("each parse is taken once"),
+                        Parse::Made(made) => *made,
+                    };
+                    problems.extend(entry.problems.iter().cloned());
+                    if let Some(response) = &entry.response {
+                        responses.push((response.clone(), Some(kept.len())));
+                    }
+                    kept.push(entry);
                 }
-                Parse::Made(kept) => match memo.as_deref_mut() {
-                    Some(memo) => {
-                        problems.extend(kept.problems.iter().cloned());
-                        responses.extend(kept.response.clone());
-                        memo.responses.insert(path.clone(), *kept);
+                // What is left in `old` was not listed this time: gone.
+                memo.responses = kept;
+                memo.paths = bases;
+            }
+            None => {
+                for parse in loaded {
+                    if let Parse::Made(made) = parse {
+                        problems.extend(made.problems);
+                        responses.extend(made.response.map(|r| (r, None)));
                     }
-                    None => {
-                        problems.extend(kept.problems);
-                        responses.extend(kept.response);
-                    }
-                },
+                }
             }
         }
-        if let Some(memo) = memo.as_deref_mut() {
-            // It holds every file listed now, and those that are gone.
-            if memo.responses.len() > bases.len() {
-                let listed: HashSet<&str> = bases.iter().map(String::as_str).collect();
-                memo.responses
-                    .retain(|path, _| listed.contains(path.as_str()));
-            }
-        }
-        let mut responses = check_unique(source, responses, &mut problems);
+        let (mut responses, at): (Vec<_>, Vec<_>) = check_unique(source, responses, &mut problems)
+            .into_iter()
+            .unzip();
         let stamps = stamps_of(listing, variant_files.iter().map(|f| f.path.as_str()));
         attach_variants(
             source,
@@ -282,10 +321,16 @@ impl Library {
             &trusted,
         );
         if options.near_duplicates {
+            let kept = memo
+                .as_deref()
+                .map(|m| &m.responses[..])
+                .unwrap_or_default();
+            let sketches: Vec<Option<&OnceLock<Sketch>>> =
+                at.iter().map(|j| j.map(|j| &kept[j].sketch)).collect();
             problems.extend(near_duplicates(
                 &responses,
                 config.duplicate_threshold,
-                memo.as_deref().map(|m| &m.responses),
+                &sketches,
             ));
         }
         progress.finish();
@@ -719,17 +764,18 @@ fn not_utf8(path: &str, bytes: &[u8]) -> Problem {
 }
 
 /// Keeps the first response of each id, title and shortcut (in path order)
-/// and reports every later one, naming both files.
-fn check_unique(
+/// and reports every later one, naming both files. Each response comes
+/// with something of its own that stays with it.
+fn check_unique<T>(
     source: &dyn Source,
-    responses: Vec<Arc<Response>>,
+    responses: Vec<(Arc<Response>, T)>,
     problems: &mut Vec<Problem>,
-) -> Vec<Arc<Response>> {
+) -> Vec<(Arc<Response>, T)> {
     let mut keep = vec![true; responses.len()];
     let mut ids: HashMap<&str, &str> = HashMap::with_capacity(responses.len());
     let mut titles: HashMap<String, &str> = HashMap::with_capacity(responses.len());
     let mut shortcuts: HashMap<&str, &str> = HashMap::with_capacity(responses.len());
-    for (r, keep) in responses.iter().zip(&mut keep) {
+    for ((r, _), keep) in responses.iter().zip(&mut keep) {
         let title = r.title.to_lowercase();
         let clash = if let Some(first) = ids.get(r.id.as_str()) {
             Some((
@@ -780,13 +826,13 @@ fn check_unique(
         }
     }
     drop((ids, titles, shortcuts));
-    let mut kept: Vec<Arc<Response>> = responses
+    let mut kept: Vec<(Arc<Response>, T)> = responses
         .into_iter()
         .zip(keep)
         .filter_map(|(r, keep)| keep.then_some(r))
         .collect();
     // Ids are unique by now.
-    kept.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    kept.sort_unstable_by(|a, b| a.0.id.cmp(&b.0.id));
     kept
 }
 
@@ -818,13 +864,12 @@ fn locate_field(source: &dyn Source, problem: Problem, field: &str) -> Problem {
     problem
 }
 
-/// A warning for each response whose body is nearly another's. The sketch
-/// of each body is taken from `known` (the memo's files) when it has it, and
-/// kept there.
+/// A warning for each response whose body is nearly another's. Each body's
+/// sketch is taken from (or made into) its place in `kept`, when it has one.
 fn near_duplicates(
     responses: &[Arc<Response>],
     threshold: f64,
-    known: Option<&HashMap<String, Kept>>,
+    kept: &[Option<&OnceLock<Sketch>>],
 ) -> Vec<Problem> {
     if threshold <= 0.0 {
         return Vec::new();
@@ -832,9 +877,10 @@ fn near_duplicates(
     let bodies: Vec<&str> = responses.iter().map(|r| r.body.as_str()).collect();
     let sketches: Vec<Result<&Sketch, Box<Sketch>>> = responses
         .par_iter()
-        .map(|r| match known.and_then(|k| k.get(&r.path)) {
-            Some(kept) => Ok(kept.sketch.get_or_init(|| Sketch::new(&r.body))),
-            None => Err(Box::new(Sketch::new(&r.body))),
+        .zip(kept)
+        .map(|(r, kept)| match kept {
+            Some(kept) => Ok(kept.get_or_init(|| Sketch::new(&r.body, threshold))),
+            None => Err(Box::new(Sketch::new(&r.body, threshold))),
         })
         .collect();
     let sketches: Vec<&Sketch> = sketches
