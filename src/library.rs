@@ -68,6 +68,9 @@ pub struct Memo {
     /// place, not by hashing 10,000 paths.
     paths: Vec<String>,
     responses: Vec<Kept>,
+    /// The places of the valid responses in id order, when the last load
+    /// found no two with the same id, title or shortcut.
+    unique: Option<Vec<usize>>,
     variants: HashMap<String, KeptVariant>,
     /// Each base response with its variants, as the last load put them
     /// together, with the parts it was made of.
@@ -89,6 +92,7 @@ impl Memo {
             basis: Vec::new(),
             paths: Vec::new(),
             responses: Vec::new(),
+            unique: None,
             variants: HashMap::new(),
             assembled: HashMap::new(),
         }
@@ -274,6 +278,10 @@ impl Library {
         let files = listing.files.len();
         // Each valid response, with its parse's place in the memo.
         let mut responses = Vec::with_capacity(files);
+        // Whether the files are the same and those read again have the
+        // same ids, titles and shortcuts as before: then the uniqueness
+        // check of the last load holds (see below).
+        let mut same_keys = same_files;
         match memo.as_deref_mut() {
             Some(memo) => {
                 let mut old: Vec<Option<Kept>> = std::mem::take(&mut memo.responses)
@@ -284,7 +292,16 @@ impl Library {
                 for parse in loaded {
                     let entry = match parse {
                         Parse::Known(j) => old[j].take().expect("each parse is taken once"),
-                        Parse::Made(made) => *made,
+                        Parse::Made(made) => {
+                            same_keys = same_keys
+                                && old[kept.len()].as_ref().is_some_and(|old| {
+                                    unique_keys_equal(
+                                        old.response.as_deref(),
+                                        made.response.as_deref(),
+                                    )
+                                });
+                            *made
+                        }
                     };
                     problems.extend(entry.problems.iter().cloned());
                     if let Some(response) = &entry.response {
@@ -305,9 +322,27 @@ impl Library {
                 }
             }
         }
-        let (mut responses, at): (Vec<_>, Vec<_>) = check_unique(source, responses, &mut problems)
-            .into_iter()
-            .unzip();
+        let checked = match memo.as_deref_mut() {
+            // Nothing that the check looks at changed, and it found no
+            // clash last time: the same responses in the same id order,
+            // some of them read again. (10,000 lowercased titles, three
+            // maps and a sort, on every reload, otherwise.)
+            Some(memo) if same_keys && memo.unique.is_some() => memo
+                .unique
+                .iter()
+                .flatten()
+                .filter_map(|&j| Some((memo.responses[j].response.clone()?, Some(j))))
+                .collect(),
+            Some(memo) => {
+                let found = problems.len();
+                let checked = check_unique(source, responses, &mut problems);
+                memo.unique = (problems.len() == found)
+                    .then(|| checked.iter().filter_map(|(_, j)| *j).collect());
+                checked
+            }
+            None => check_unique(source, responses, &mut problems),
+        };
+        let (mut responses, at): (Vec<_>, Vec<_>) = checked.into_iter().unzip();
         let stamps = stamps_of(listing, variant_files.iter().map(|f| f.path.as_str()));
         attach_variants(
             source,
@@ -836,6 +871,20 @@ fn check_unique<T>(
     kept
 }
 
+/// Whether two parses of one file have the same id, title (ignoring case)
+/// and shortcut, or are both invalid: what [`check_unique`] looks at.
+fn unique_keys_equal(a: Option<&Response>, b: Option<&Response>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            a.id == b.id
+                && a.shortcut == b.shortcut
+                && (a.title == b.title || a.title.to_lowercase() == b.title.to_lowercase())
+        }
+        (None, None) => true,
+        _ => false,
+    }
+}
+
 /// Points a problem found across files at its field's line. Clashes are
 /// rare, so the file is read again rather than kept in memory for all.
 fn locate_field(source: &dyn Source, problem: Problem, field: &str) -> Problem {
@@ -1028,7 +1077,20 @@ mod tests {
         let mut memo = Memo::with_time_step(step);
         Library::load_again(&source, &source.list(), &mut memo);
         let near = "The quick brown fox jumps over the lazy dog near the river bank today!";
-        let edits: [(&str, Option<String>); 9] = [
+        let alpha = "The quick brown fox jumps over the lazy dog near the river bank today.";
+        let edits: [(&str, Option<String>); 12] = [
+            // Only a body: the last uniqueness check holds.
+            (
+                "support/b.md",
+                Some(response(
+                    "Beta",
+                    "b",
+                    "Something else again, about refunds and invoices.",
+                )),
+            ),
+            // The same title as b.md but for case: now it does not.
+            ("support/a.md", Some(response("BETA", "a", alpha))),
+            ("support/a.md", Some(response("Alpha", "a", alpha))),
             // Now a near-duplicate of a.md; its variant, not saved, takes
             // its new shortcut.
             ("support/c.md", Some(response("Gamma", "cc", near))),
