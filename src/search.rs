@@ -2,6 +2,7 @@
 //! tags or body; title and shortcut hits rank first.
 
 use crate::response::Response;
+use std::sync::Arc;
 
 /// A search query, split into lowercase words.
 #[derive(Clone, Debug, Default)]
@@ -112,9 +113,10 @@ pub struct WordIndex {
     postings: Vec<u32>,
     /// Where each token's postings start; one more entry than tokens.
     posting_starts: Vec<u32>,
-    /// Lowercase titles and shortcuts as written, for the exact-word rank.
-    titles: Vec<String>,
-    shortcuts: Vec<String>,
+    /// Lowercase titles and shortcuts as written, for the exact-word rank
+    /// (shared with the index this one was patched from).
+    titles: Vec<Arc<str>>,
+    shortcuts: Vec<Arc<str>>,
     len: usize,
 }
 
@@ -156,8 +158,11 @@ impl WordIndex {
             starts,
             postings,
             posting_starts,
-            titles: texts.iter().map(|t| t.title.clone()).collect(),
-            shortcuts: texts.iter().map(|t| t.shortcut.clone()).collect(),
+            titles: texts.iter().map(|t| Arc::from(t.title.as_str())).collect(),
+            shortcuts: texts
+                .iter()
+                .map(|t| Arc::from(t.shortcut.as_str()))
+                .collect(),
             len: texts.len(),
         }
     }
@@ -184,7 +189,13 @@ impl WordIndex {
             }
         }
         let fresh: Vec<usize> = (0..same.len()).filter(|&i| same[i].is_none()).collect();
-        let texts: Vec<SearchText> = fresh.par_iter().map(|&i| text(i)).collect();
+        // A few on this thread: a reload lists the folder on the pool's
+        // threads meanwhile, and would make this wait for them.
+        let texts: Vec<SearchText> = if fresh.len() <= 64 {
+            fresh.iter().map(|&i| text(i)).collect()
+        } else {
+            fresh.par_iter().map(|&i| text(i)).collect()
+        };
         // The new texts' postings, by token: this index's token id, or a
         // new one past them.
         let mut ids: HashMap<&str, u32> = HashMap::new();
@@ -232,27 +243,33 @@ impl WordIndex {
         };
         let mut added = added.as_slice();
         let all = self.starts.len() + new_tokens.len();
-        let mut list = Vec::new();
         for t in 0..all {
-            list.clear();
+            // Straight into the new postings: the kept ones stay in order
+            // (positions move, but not past each other), and only a token
+            // that the new texts hold needs its list sorted.
+            let at = out.postings.len();
             if t < self.starts.len() {
                 let (from, to) = (
                     self.posting_starts[t] as usize,
                     self.posting_starts[t + 1] as usize,
                 );
-                list.extend(self.postings[from..to].iter().filter_map(|&p| {
-                    let i = moved[(p >> 4) as usize];
-                    (i != GONE).then_some(i << 4 | (p & 0xF))
-                }));
+                out.postings
+                    .extend(self.postings[from..to].iter().filter_map(|&p| {
+                        let i = moved[(p >> 4) as usize];
+                        (i != GONE).then_some(i << 4 | (p & 0xF))
+                    }));
             }
             let n = added.iter().take_while(|a| a.0 == t as u32).count();
-            list.extend(added[..n].iter().map(|a| a.1));
-            added = &added[n..];
+            if n > 0 {
+                out.postings.extend(added[..n].iter().map(|a| a.1));
+                out.postings[at..].sort_unstable();
+                added = &added[n..];
+            }
             // A token no response holds any more is left out.
-            if list.is_empty() {
+            if out.postings.len() == at {
                 continue;
             }
-            list.sort_unstable();
+            out.posting_starts.push(at as u32);
             out.starts.push(out.tokens.len() as u32);
             let token = if t < self.starts.len() {
                 self.token(t)
@@ -261,8 +278,6 @@ impl WordIndex {
             };
             out.tokens.push_str(token);
             out.tokens.push('\n');
-            out.posting_starts.push(out.postings.len() as u32);
-            out.postings.extend_from_slice(&list);
         }
         out.posting_starts.push(out.postings.len() as u32);
         let mut texts = texts.into_iter();
@@ -274,8 +289,8 @@ impl WordIndex {
                 }
                 None => {
                     let t = texts.next().unwrap_or_default();
-                    out.titles.push(t.title);
-                    out.shortcuts.push(t.shortcut);
+                    out.titles.push(Arc::from(t.title));
+                    out.shortcuts.push(Arc::from(t.shortcut));
                 }
             }
         }
@@ -310,7 +325,7 @@ impl WordIndex {
                     let exact = self.titles[*i]
                         .split(|c: char| !c.is_alphanumeric())
                         .any(|w| w == word)
-                        || self.shortcuts[*i] == *word;
+                        || *self.shortcuts[*i] == **word;
                     if exact {
                         4
                     } else {

@@ -239,9 +239,20 @@ impl Index {
     /// reload, those of the responses that changed).
     pub fn warm_answers(&self) {
         use rayon::prelude::*;
-        (0..self.responses().len()).into_par_iter().for_each(|i| {
-            self.object(i);
-        });
+        let missing: Vec<usize> = (0..self.objects.len())
+            .filter(|&i| self.objects[i].get().is_none())
+            .collect();
+        // A few are made on this thread: a reload lists the folder on the
+        // pool's threads meanwhile, and would make it wait for them.
+        if missing.len() <= FEW {
+            missing.into_iter().for_each(|i| {
+                self.object(i);
+            });
+        } else {
+            missing.into_par_iter().for_each(|i| {
+                self.object(i);
+            });
+        }
     }
 
     fn words(&self) -> &WordIndex {
@@ -418,6 +429,9 @@ impl Index {
 }
 
 const DATA_OPEN: &str = "{\"data\":";
+
+/// Up to this many responses are worked on one thread, not the pool's.
+const FEW: usize = 64;
 
 /// Every folder that holds a file of `library`: a response, a snippet, or a
 /// file with a problem.
