@@ -1,6 +1,7 @@
 //! The response object of the JSON API, `list --json` and `export --to
 //! json`: one shape, built in one place.
 
+use crate::render::Rendered;
 use crate::response::{Response, Visibility};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -72,13 +73,18 @@ pub struct VariantObject<'a> {
 
 impl<'a> VariantObject<'a> {
     pub fn new(v: &'a Response) -> VariantObject<'a> {
+        VariantObject::rendered_as(v, v.rendered())
+    }
+
+    /// The object of `v`, rendered as `rendered`.
+    pub fn rendered_as(v: &'a Response, rendered: &'a Rendered) -> VariantObject<'a> {
         VariantObject {
             title: &v.title,
             subject: v.subject.as_deref(),
             description: v.description.as_deref(),
             body: &v.body,
-            html: &v.rendered().html,
-            text: &v.rendered().text,
+            html: &rendered.html,
+            text: &rendered.text,
             placeholders: v.placeholder_names(),
             path: &v.path,
         }
@@ -88,6 +94,22 @@ impl<'a> VariantObject<'a> {
 impl<'a> ResponseObject<'a> {
     pub fn new(
         r: &'a Response,
+        provenance: Provenance,
+        usage: Option<Usage>,
+    ) -> ResponseObject<'a> {
+        let variants = r
+            .variants
+            .iter()
+            .map(|v| (v.locale.as_str(), VariantObject::new(v)))
+            .collect();
+        ResponseObject::rendered_as(r, r.rendered(), variants, provenance, usage)
+    }
+
+    /// The object of `r`, rendered as `rendered`, with these variants.
+    pub fn rendered_as(
+        r: &'a Response,
+        rendered: &'a Rendered,
+        variants: BTreeMap<&'a str, VariantObject<'a>>,
         provenance: Provenance,
         usage: Option<Usage>,
     ) -> ResponseObject<'a> {
@@ -105,15 +127,11 @@ impl<'a> ResponseObject<'a> {
             subject: r.subject.as_deref(),
             description: r.description.as_deref(),
             body: &r.body,
-            html: &r.rendered().html,
-            text: &r.rendered().text,
+            html: &rendered.html,
+            text: &rendered.text,
             placeholders: r.placeholder_names(),
             path: &r.path,
-            variants: r
-                .variants
-                .iter()
-                .map(|v| (v.locale.as_str(), VariantObject::new(v)))
-                .collect(),
+            variants,
             provenance,
             usage,
         }

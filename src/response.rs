@@ -106,9 +106,14 @@ impl Response {
 
     /// The body as HTML and as text, placeholders written as they are.
     pub fn rendered(&self) -> &Rendered {
-        self.rendered.get_or_init(|| {
-            self.render_with(&|p| placeholder::spell(&p.name, p.default.as_deref()))
-        })
+        self.rendered.get_or_init(|| self.render_plain())
+    }
+
+    /// [`Response::rendered`] made afresh and not kept: for whoever keeps
+    /// what it makes of it (the server keeps each answer's bytes, and
+    /// keeping the rendering too would hold every body twice more).
+    pub fn render_plain(&self) -> Rendered {
+        self.render_with(&|p| placeholder::spell(&p.name, p.default.as_deref()))
     }
 
     /// The distinct placeholder names, in order of first use.

@@ -272,7 +272,24 @@ impl Index {
     pub fn object(&self, i: usize) -> &Made {
         self.objects[i].get_or_init(|| {
             let r = &self.responses()[i];
-            let object = crate::object::ResponseObject::new(r, self.provenance[i].clone(), None);
+            use crate::object::{ResponseObject, VariantObject};
+            // Rendered for the answer alone: its bytes hold the HTML and
+            // the text, and the response need not hold them too.
+            let rendered = r.render_plain();
+            let variants: Vec<_> = r.variants.iter().map(|v| v.render_plain()).collect();
+            let variant_objects = r
+                .variants
+                .iter()
+                .zip(&variants)
+                .map(|(v, rendered)| (v.locale.as_str(), VariantObject::rendered_as(v, rendered)))
+                .collect();
+            let object = ResponseObject::rendered_as(
+                r,
+                &rendered,
+                variant_objects,
+                self.provenance[i].clone(),
+                None,
+            );
             let mut body = serde_json::to_vec(&super::envelope::Data { data: object })
                 .unwrap_or_else(|_| b"{}".to_vec());
             // Kept for the index's life: give back what growing left over.
