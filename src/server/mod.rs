@@ -3,9 +3,11 @@
 //!
 //! The server answers from an [`Index`] built in full from one
 //! `Library::load` — the same load `check` does, so the problems it shows
-//! are check's. A reload builds a new index and swaps the pointer; each
-//! request takes the pointer once, so it never sees half an index and one
-//! answer never mixes two versions of the library.
+//! are check's (a reload's `Library::load_again` gives what it gives,
+//! reading only the files that changed). A reload builds a new index, whole
+//! before it is served, and swaps the pointer; each request takes the
+//! pointer once, so it never sees half an index and one answer never mixes
+//! two versions of the library.
 //!
 //! Why hyper on tokio and not tiny_http: tiny_http sets no socket timeouts
 //! and has no hook to set them (tiny-http/tiny-http#143), and the one way

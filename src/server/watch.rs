@@ -1,12 +1,16 @@
 //! Live reload: watch the library folder, and after each burst of changes
-//! load the library again, in full, and swap the new index in.
+//! load the library again and swap the new index in, built whole. A load
+//! again reads only the files whose stamps changed (`Library::load_again`)
+//! and the index takes from the previous one what belongs to the responses
+//! that did not change; the checks across files run in full.
 //!
 //! Editors save in many ways (in place, a temp file renamed over, a backup
 //! renamed away), so the folder is watched recursively, never single files,
 //! and an event matters when any of its paths is a response file, the
 //! configuration, or a folder of the library. Swap files, `file.md~` and
 //! vim's `4913` probe never do. Anything odd — a rescan (lost events), an
-//! event without paths, a watcher error — means a full reload.
+//! event without paths, a watcher error — means a reload with the whole
+//! folder listed again.
 //!
 //! A burst is drained before reloading: block on the first event, wait
 //! [`SETTLE`], take the rest, and load in a pause of the changes. A load
