@@ -131,6 +131,40 @@ pub fn stamp_of(meta: &fs::Metadata) -> Stamp {
 }
 
 impl DiskSource {
+    /// `listing` (of this folder, earlier) with the stamps of `paths` taken
+    /// again: what listing the folder again gives when only those files
+    /// were written to, at the cost of a look at each of them rather than
+    /// at every file. `None` when one of them is not a plain file of the
+    /// listing now (a new file, one gone, a link): then only a listing
+    /// tells.
+    pub fn restamp<'a>(
+        &self,
+        listing: &Listing,
+        paths: impl IntoIterator<Item = &'a str>,
+    ) -> Option<Listing> {
+        let mut stamps = listing.stamps.clone()?;
+        for path in paths {
+            let meta = fs::symlink_metadata(self.root.join(path)).ok()?;
+            if !meta.is_file() {
+                return None;
+            }
+            let stamp = Some(stamp_of(&meta));
+            if path == source::CONFIG_FILE && listing.has_config {
+                stamps.config = stamp;
+            } else if let Some(i) = listing.files.iter().position(|f| f == path) {
+                stamps.files[i] = stamp;
+            } else if let Some(i) = listing.snippets.iter().position(|f| f == path) {
+                stamps.snippets[i] = stamp;
+            } else {
+                return None;
+            }
+        }
+        Some(Listing {
+            stamps: Some(stamps),
+            ..listing.clone()
+        })
+    }
+
     /// Lists the folder `dir` (`relative` below the root; `None` when its
     /// name is not UTF-8) and the folders in it, as a walk that visits each
     /// folder's entries sorted by name, depth first: response and snippet

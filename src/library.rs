@@ -20,7 +20,7 @@ use crate::validate::Context;
 use crate::variant::VariantFile;
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -63,7 +63,14 @@ pub struct Memo {
     /// The bytes of the configuration and of each snippet the kept parses
     /// were made with.
     basis: Vec<(String, Option<Vec<u8>>)>,
-    responses: HashMap<String, Kept>,
+    /// The response files the last load listed, in its order, and each
+    /// one's parse: a load that lists the same files finds each by its
+    /// place, not by hashing 10,000 paths.
+    paths: Vec<String>,
+    responses: Vec<Kept>,
+    /// The places of the valid responses in id order, when the last load
+    /// found no two with the same id, title or shortcut.
+    unique: Option<Vec<usize>>,
     variants: HashMap<String, KeptVariant>,
     /// Each base response with its variants, as the last load put them
     /// together, with the parts it was made of.
@@ -83,7 +90,9 @@ impl Memo {
         Memo {
             time_step,
             basis: Vec::new(),
-            responses: HashMap::new(),
+            paths: Vec::new(),
+            responses: Vec::new(),
+            unique: None,
             variants: HashMap::new(),
             assembled: HashMap::new(),
         }
@@ -101,9 +110,10 @@ struct Kept {
     sketch: OnceLock<Sketch>,
 }
 
-/// A response file's parse in a load: as the memo has it, or made now.
+/// A response file's parse in a load: the memo's at this place, or made
+/// now.
 enum Parse {
-    Known(Option<Arc<Response>>, Vec<Problem>),
+    Known(usize),
     Made(Box<Kept>),
 }
 
@@ -206,7 +216,31 @@ impl Library {
         problems.extend(found);
         progress.set_length((bases.len() + variant_files.len()) as u64);
         let time_step = memo.as_ref().map(|m| m.time_step);
-        let known = memo.as_deref().map(|m| &m.responses);
+        let known = memo
+            .as_deref()
+            .map(|m| &m.responses[..])
+            .unwrap_or_default();
+        // Where each file is in the memo: at the same place when the same
+        // files are listed (the usual reload), else found by path.
+        let same_files = memo
+            .as_deref()
+            .is_some_and(|m| m.paths.len() == bases.len() && m.paths == bases);
+        let by_path: HashMap<&str, usize> = match memo.as_deref() {
+            Some(m) if !same_files => m
+                .paths
+                .iter()
+                .enumerate()
+                .map(|(j, p)| (p.as_str(), j))
+                .collect(),
+            _ => HashMap::new(),
+        };
+        let find = |i: usize, path: &str| {
+            if same_files {
+                Some(i)
+            } else {
+                by_path.get(path).copied()
+            }
+        };
         // Only a file stamped well after its last write is trusted to be
         // what was read while its stamp stays.
         let trusted = |stamp: Stamp| {
@@ -219,14 +253,15 @@ impl Library {
         let stamps = stamps_of(listing, bases.iter().map(String::as_str));
         let loaded: Vec<Parse> = bases
             .par_iter()
+            .enumerate()
             .zip(&stamps)
-            .map(|(path, &now)| {
+            .map(|((i, path), &now)| {
                 progress.inc();
                 // Stamped before it is read (when listed): a write after
                 // the stamp moves it, and the file is read again next time.
-                let kept = known.and_then(|k| k.get(path.as_str()));
-                if let Some(kept) = kept.filter(|k| now.is_some() && k.stamp == now) {
-                    return Parse::Known(kept.response.clone(), kept.problems.clone());
+                let kept = find(i, path).filter(|&j| now.is_some() && known[j].stamp == now);
+                if let Some(j) = kept {
+                    return Parse::Known(j);
                 }
                 let (response, problems) = load_file(source, path, |doc| {
                     crate::validate::validate(path, doc, &ctx)
@@ -239,36 +274,75 @@ impl Library {
                 }))
             })
             .collect();
+        drop(by_path);
         let files = listing.files.len();
+        // Each valid response, with its parse's place in the memo.
         let mut responses = Vec::with_capacity(files);
-        for (path, parse) in bases.iter().zip(loaded) {
-            match parse {
-                Parse::Known(response, found) => {
-                    problems.extend(found);
-                    responses.extend(response);
+        // Whether the files are the same and those read again have the
+        // same ids, titles and shortcuts as before: then the uniqueness
+        // check of the last load holds (see below).
+        let mut same_keys = same_files;
+        match memo.as_deref_mut() {
+            Some(memo) => {
+                let mut old: Vec<Option<Kept>> = std::mem::take(&mut memo.responses)
+                    .into_iter()
+                    .map(Some)
+                    .collect();
+                let mut kept = Vec::with_capacity(bases.len());
+                for parse in loaded {
+                    let entry = match parse {
+                        Parse::Known(j) => old[j].take().expect("each parse is taken once"),
+                        Parse::Made(made) => {
+                            same_keys = same_keys
+                                && old[kept.len()].as_ref().is_some_and(|old| {
+                                    unique_keys_equal(
+                                        old.response.as_deref(),
+                                        made.response.as_deref(),
+                                    )
+                                });
+                            *made
+                        }
+                    };
+                    problems.extend(entry.problems.iter().cloned());
+                    if let Some(response) = &entry.response {
+                        responses.push((response.clone(), Some(kept.len())));
+                    }
+                    kept.push(entry);
                 }
-                Parse::Made(kept) => match memo.as_deref_mut() {
-                    Some(memo) => {
-                        problems.extend(kept.problems.iter().cloned());
-                        responses.extend(kept.response.clone());
-                        memo.responses.insert(path.clone(), *kept);
+                // What is left in `old` was not listed this time: gone.
+                memo.responses = kept;
+                memo.paths = bases;
+            }
+            None => {
+                for parse in loaded {
+                    if let Parse::Made(made) = parse {
+                        problems.extend(made.problems);
+                        responses.extend(made.response.map(|r| (r, None)));
                     }
-                    None => {
-                        problems.extend(kept.problems);
-                        responses.extend(kept.response);
-                    }
-                },
+                }
             }
         }
-        if let Some(memo) = memo.as_deref_mut() {
-            // It holds every file listed now, and those that are gone.
-            if memo.responses.len() > bases.len() {
-                let listed: HashSet<&str> = bases.iter().map(String::as_str).collect();
-                memo.responses
-                    .retain(|path, _| listed.contains(path.as_str()));
+        let checked = match memo.as_deref_mut() {
+            // Nothing that the check looks at changed, and it found no
+            // clash last time: the same responses in the same id order,
+            // some of them read again. (10,000 lowercased titles, three
+            // maps and a sort, on every reload, otherwise.)
+            Some(memo) if same_keys && memo.unique.is_some() => memo
+                .unique
+                .iter()
+                .flatten()
+                .filter_map(|&j| Some((memo.responses[j].response.clone()?, Some(j))))
+                .collect(),
+            Some(memo) => {
+                let found = problems.len();
+                let checked = check_unique(source, responses, &mut problems);
+                memo.unique = (problems.len() == found)
+                    .then(|| checked.iter().filter_map(|(_, j)| *j).collect());
+                checked
             }
-        }
-        let mut responses = check_unique(source, responses, &mut problems);
+            None => check_unique(source, responses, &mut problems),
+        };
+        let (mut responses, at): (Vec<_>, Vec<_>) = checked.into_iter().unzip();
         let stamps = stamps_of(listing, variant_files.iter().map(|f| f.path.as_str()));
         attach_variants(
             source,
@@ -282,10 +356,16 @@ impl Library {
             &trusted,
         );
         if options.near_duplicates {
+            let kept = memo
+                .as_deref()
+                .map(|m| &m.responses[..])
+                .unwrap_or_default();
+            let sketches: Vec<Option<&OnceLock<Sketch>>> =
+                at.iter().map(|j| j.map(|j| &kept[j].sketch)).collect();
             problems.extend(near_duplicates(
                 &responses,
                 config.duplicate_threshold,
-                memo.as_deref().map(|m| &m.responses),
+                &sketches,
             ));
         }
         progress.finish();
@@ -719,17 +799,18 @@ fn not_utf8(path: &str, bytes: &[u8]) -> Problem {
 }
 
 /// Keeps the first response of each id, title and shortcut (in path order)
-/// and reports every later one, naming both files.
-fn check_unique(
+/// and reports every later one, naming both files. Each response comes
+/// with something of its own that stays with it.
+fn check_unique<T>(
     source: &dyn Source,
-    responses: Vec<Arc<Response>>,
+    responses: Vec<(Arc<Response>, T)>,
     problems: &mut Vec<Problem>,
-) -> Vec<Arc<Response>> {
+) -> Vec<(Arc<Response>, T)> {
     let mut keep = vec![true; responses.len()];
     let mut ids: HashMap<&str, &str> = HashMap::with_capacity(responses.len());
     let mut titles: HashMap<String, &str> = HashMap::with_capacity(responses.len());
     let mut shortcuts: HashMap<&str, &str> = HashMap::with_capacity(responses.len());
-    for (r, keep) in responses.iter().zip(&mut keep) {
+    for ((r, _), keep) in responses.iter().zip(&mut keep) {
         let title = r.title.to_lowercase();
         let clash = if let Some(first) = ids.get(r.id.as_str()) {
             Some((
@@ -780,14 +861,28 @@ fn check_unique(
         }
     }
     drop((ids, titles, shortcuts));
-    let mut kept: Vec<Arc<Response>> = responses
+    let mut kept: Vec<(Arc<Response>, T)> = responses
         .into_iter()
         .zip(keep)
         .filter_map(|(r, keep)| keep.then_some(r))
         .collect();
     // Ids are unique by now.
-    kept.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    kept.sort_unstable_by(|a, b| a.0.id.cmp(&b.0.id));
     kept
+}
+
+/// Whether two parses of one file have the same id, title (ignoring case)
+/// and shortcut, or are both invalid: what [`check_unique`] looks at.
+fn unique_keys_equal(a: Option<&Response>, b: Option<&Response>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            a.id == b.id
+                && a.shortcut == b.shortcut
+                && (a.title == b.title || a.title.to_lowercase() == b.title.to_lowercase())
+        }
+        (None, None) => true,
+        _ => false,
+    }
 }
 
 /// Points a problem found across files at its field's line. Clashes are
@@ -818,13 +913,12 @@ fn locate_field(source: &dyn Source, problem: Problem, field: &str) -> Problem {
     problem
 }
 
-/// A warning for each response whose body is nearly another's. The sketch
-/// of each body is taken from `known` (the memo's files) when it has it, and
-/// kept there.
+/// A warning for each response whose body is nearly another's. Each body's
+/// sketch is taken from (or made into) its place in `kept`, when it has one.
 fn near_duplicates(
     responses: &[Arc<Response>],
     threshold: f64,
-    known: Option<&HashMap<String, Kept>>,
+    kept: &[Option<&OnceLock<Sketch>>],
 ) -> Vec<Problem> {
     if threshold <= 0.0 {
         return Vec::new();
@@ -832,9 +926,10 @@ fn near_duplicates(
     let bodies: Vec<&str> = responses.iter().map(|r| r.body.as_str()).collect();
     let sketches: Vec<Result<&Sketch, Box<Sketch>>> = responses
         .par_iter()
-        .map(|r| match known.and_then(|k| k.get(&r.path)) {
-            Some(kept) => Ok(kept.sketch.get_or_init(|| Sketch::new(&r.body))),
-            None => Err(Box::new(Sketch::new(&r.body))),
+        .zip(kept)
+        .map(|(r, kept)| match kept {
+            Some(kept) => Ok(kept.get_or_init(|| Sketch::new(&r.body, threshold))),
+            None => Err(Box::new(Sketch::new(&r.body, threshold))),
         })
         .collect();
     let sketches: Vec<&Sketch> = sketches
@@ -982,7 +1077,20 @@ mod tests {
         let mut memo = Memo::with_time_step(step);
         Library::load_again(&source, &source.list(), &mut memo);
         let near = "The quick brown fox jumps over the lazy dog near the river bank today!";
-        let edits: [(&str, Option<String>); 9] = [
+        let alpha = "The quick brown fox jumps over the lazy dog near the river bank today.";
+        let edits: [(&str, Option<String>); 12] = [
+            // Only a body: the last uniqueness check holds.
+            (
+                "support/b.md",
+                Some(response(
+                    "Beta",
+                    "b",
+                    "Something else again, about refunds and invoices.",
+                )),
+            ),
+            // The same title as b.md but for case: now it does not.
+            ("support/a.md", Some(response("BETA", "a", alpha))),
+            ("support/a.md", Some(response("Alpha", "a", alpha))),
             // Now a near-duplicate of a.md; its variant, not saved, takes
             // its new shortcut.
             ("support/c.md", Some(response("Gamma", "cc", near))),

@@ -23,19 +23,24 @@ pub struct Pair {
     pub similarity: f64,
 }
 
-/// What [`find`] needs of one body: its signature, and its exact set of
+/// What [`find`] needs of one body, for one threshold: the keys of its
+/// signature's bands (`None` when it has no words), and its exact set of
 /// shingles, made only if the body is a candidate. Made once, it can be
-/// kept while the body does not change.
+/// kept while the body does not change. The bands' keys, not the whole
+/// signature, are kept: a ninth of the memory.
 #[derive(Debug)]
 pub struct Sketch {
-    signature: Option<[u64; SIGNATURE]>,
+    rows: usize,
+    keys: Option<Box<[u64]>>,
     set: OnceLock<Vec<u64>>,
 }
 
 impl Sketch {
-    pub fn new(body: &str) -> Sketch {
+    pub fn new(body: &str, threshold: f64) -> Sketch {
+        let rows = rows_for(threshold);
         Sketch {
-            signature: sign(body),
+            rows,
+            keys: sign(body).map(|sig| band_keys(&sig, rows)),
             set: OnceLock::new(),
         }
     }
@@ -52,19 +57,29 @@ pub fn find(bodies: &[&str], threshold: f64) -> Vec<Pair> {
     if threshold <= 0.0 || bodies.len() < 2 {
         return Vec::new();
     }
-    let sketches: Vec<Sketch> = bodies.par_iter().map(|b| Sketch::new(b)).collect();
+    let sketches: Vec<Sketch> = bodies
+        .par_iter()
+        .map(|b| Sketch::new(b, threshold))
+        .collect();
     let sketches: Vec<&Sketch> = sketches.iter().collect();
     find_sketched(bodies, &sketches, threshold)
 }
 
-/// [`find`], with each body's [`Sketch`] (made from that body) at hand.
+/// [`find`], with each body's [`Sketch`] (made from that body, for this
+/// threshold) at hand.
 pub fn find_sketched(bodies: &[&str], sketches: &[&Sketch], threshold: f64) -> Vec<Pair> {
     if threshold <= 0.0 || bodies.len() < 2 {
         return Vec::new();
     }
-    let signatures: Vec<Option<&[u64; SIGNATURE]>> =
-        sketches.iter().map(|s| s.signature.as_ref()).collect();
-    let candidates = candidates(&signatures, rows_for(threshold));
+    let rows = rows_for(threshold);
+    let keys: Vec<Option<&[u64]>> = sketches
+        .iter()
+        .map(|s| {
+            debug_assert_eq!(s.rows, rows, "a sketch made for another threshold");
+            s.keys.as_deref()
+        })
+        .collect();
+    let candidates = candidates(&keys, SIGNATURE / rows);
     let mut pairs: Vec<Pair> = candidates
         .par_iter()
         .filter_map(|&(a, b)| {
@@ -83,26 +98,28 @@ pub fn find_sketched(bodies: &[&str], sketches: &[&Sketch], threshold: f64) -> V
     pairs
 }
 
-/// The pairs whose signatures agree on every row of at least one band,
-/// sorted and distinct: the only pairs compared exactly.
-fn candidates(signatures: &[Option<&[u64; SIGNATURE]>], rows: usize) -> Vec<(usize, usize)> {
-    let bands = SIGNATURE / rows;
-    // Every band's key of every body, in one pass over the signatures: they
-    // lie wherever their bodies' sketches were made, and reading each once
-    // rather than once per band is most of this function's time.
-    let signed: Vec<usize> = (0..signatures.len())
-        .filter(|&i| signatures[i].is_some())
-        .collect();
-    let mut keys = vec![0u64; signed.len() * bands];
-    keys.par_chunks_mut(bands)
-        .zip(&signed)
-        .for_each(|(keys, &i)| {
-            if let Some(sig) = signatures[i] {
-                for (key, rows) in keys.iter_mut().zip(sig.chunks_exact(rows)) {
-                    *key = fold(rows);
-                }
-            }
-        });
+/// The keys of a signature's bands of `rows` rows.
+fn band_keys(signature: &[u64; SIGNATURE], rows: usize) -> Box<[u64]> {
+    signature
+        .chunks_exact(rows)
+        .take(SIGNATURE / rows)
+        .map(fold)
+        .collect()
+}
+
+/// The pairs whose signatures agree on every row of at least one band
+/// (whose band keys are equal), sorted and distinct: the only pairs
+/// compared exactly.
+fn candidates(keys: &[Option<&[u64]>], bands: usize) -> Vec<(usize, usize)> {
+    // Every band's key of every body in one flat vector, in one pass: the
+    // sketches lie wherever they were made, and reading each once rather
+    // than once per band is most of this function's time.
+    let signed: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].is_some()).collect();
+    let mut flat = Vec::with_capacity(signed.len() * bands);
+    for &i in &signed {
+        flat.extend_from_slice(keys[i].unwrap_or_default());
+    }
+    let keys = flat;
     // Each band groups bodies whose rows of the signature are equal: a sort
     // of (key, body) per band, bands in parallel, no map of small vectors.
     let mut candidates: Vec<(usize, usize)> = (0..bands)
@@ -426,10 +443,13 @@ mod tests {
         let bodies: Vec<String> = (0..12_000)
             .map(|n| format!("Thanks for your message, we will reply within one day. Ticket {n}."))
             .collect();
-        let signatures: Vec<_> = bodies.iter().map(|b| sign(b)).collect();
         let rows = rows_for(0.8);
-        let signatures: Vec<_> = signatures.iter().map(Option::as_ref).collect();
-        let found = candidates(&signatures, rows);
+        let keys: Vec<_> = bodies
+            .iter()
+            .map(|b| sign(b).map(|s| band_keys(&s, rows)))
+            .collect();
+        let keys: Vec<_> = keys.iter().map(Option::as_deref).collect();
+        let found = candidates(&keys, SIGNATURE / rows);
         assert!(
             found.len() >= bodies.len() - 1,
             "neighbours are still compared"

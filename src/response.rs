@@ -138,20 +138,21 @@ impl Response {
 
     /// The body as HTML and as text, placeholders written as they are.
     pub fn rendered(&self) -> &Rendered {
-        self.rendered.get_or_init(|| {
-            self.render_with(&|p| placeholder::spell(&p.name, p.default.as_deref()))
-        })
+        self.rendered.get_or_init(|| self.render_plain())
+    }
+
+    fn render_plain(&self) -> Rendered {
+        self.render_with(&|p| placeholder::spell(&p.name, p.default.as_deref()))
     }
 
     /// The rendering `rendered` gives, without keeping it when it was not
-    /// made before: an export reads each response's once, and keeping all
-    /// of them held a second copy of the library in memory to the end.
+    /// made before: an export reads each response's once, and the server
+    /// keeps each answer's bytes; keeping the rendering too held a second
+    /// copy of the library in memory.
     pub fn rendered_once(&self) -> Cow<'_, Rendered> {
         match self.rendered.get() {
             Some(rendered) => Cow::Borrowed(rendered),
-            None => {
-                Cow::Owned(self.render_with(&|p| placeholder::spell(&p.name, p.default.as_deref())))
-            }
+            None => Cow::Owned(self.render_plain()),
         }
     }
 

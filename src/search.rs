@@ -2,6 +2,7 @@
 //! tags or body; title and shortcut hits rank first.
 
 use crate::response::Response;
+use std::sync::Arc;
 
 /// A search query, split into lowercase words.
 #[derive(Clone, Debug, Default)]
@@ -65,6 +66,17 @@ pub struct SearchText {
 }
 
 impl SearchText {
+    /// Each field's text with its mark for the [`WordIndex`].
+    fn fields(&self) -> impl Iterator<Item = (&str, u8)> {
+        let fields = [
+            (self.title.as_str(), TITLE),
+            (self.shortcut.as_str(), SHORTCUT),
+            (self.body.as_str(), BODY),
+        ];
+        let tags = self.tags.iter().map(|tag| (tag.as_str(), TAG));
+        fields.into_iter().chain(tags)
+    }
+
     pub fn new(r: &Response) -> SearchText {
         SearchText {
             title: r.title.to_lowercase(),
@@ -101,9 +113,10 @@ pub struct WordIndex {
     postings: Vec<u32>,
     /// Where each token's postings start; one more entry than tokens.
     posting_starts: Vec<u32>,
-    /// Lowercase titles and shortcuts as written, for the exact-word rank.
-    titles: Vec<String>,
-    shortcuts: Vec<String>,
+    /// Lowercase titles and shortcuts as written, for the exact-word rank
+    /// (shared with the index this one was patched from).
+    titles: Vec<Arc<str>>,
+    shortcuts: Vec<Arc<str>>,
     len: usize,
 }
 
@@ -115,13 +128,7 @@ impl WordIndex {
         let mut tokens = String::new();
         let mut starts = Vec::new();
         for (i, t) in texts.iter().enumerate() {
-            let fields = [
-                (t.title.as_str(), TITLE),
-                (t.shortcut.as_str(), SHORTCUT),
-                (t.body.as_str(), BODY),
-            ];
-            let tags = t.tags.iter().map(|tag| (tag.as_str(), TAG));
-            for (text, field) in fields.into_iter().chain(tags) {
+            for (text, field) in t.fields() {
                 for token in text.split_whitespace() {
                     let id = *ids.entry(token).or_insert_with(|| {
                         starts.push(tokens.len() as u32);
@@ -151,10 +158,152 @@ impl WordIndex {
             starts,
             postings,
             posting_starts,
-            titles: texts.iter().map(|t| t.title.clone()).collect(),
-            shortcuts: texts.iter().map(|t| t.shortcut.clone()).collect(),
+            titles: texts.iter().map(|t| Arc::from(t.title.as_str())).collect(),
+            shortcuts: texts
+                .iter()
+                .map(|t| Arc::from(t.shortcut.as_str()))
+                .collect(),
             len: texts.len(),
         }
+    }
+
+    /// The index of a new list of responses, made from this one: `same`
+    /// gives for each new response the position in this index of the same
+    /// response (unchanged), or `None`, and `text` the searchable text of
+    /// those that are not the same. What it finds is what
+    /// [`WordIndex::new`] on all the new texts finds; it costs a pass over
+    /// this index and the tokens of the new texts, not a pass over every
+    /// body, so a reload after one saved file stays cheap.
+    pub fn patched(
+        &self,
+        same: &[Option<usize>],
+        text: &(dyn Fn(usize) -> SearchText + Sync),
+    ) -> WordIndex {
+        use rayon::prelude::*;
+        use std::collections::HashMap;
+        const GONE: u32 = u32::MAX;
+        let mut moved = vec![GONE; self.len];
+        for (i, j) in same.iter().enumerate() {
+            if let Some(j) = j {
+                moved[*j] = i as u32;
+            }
+        }
+        let fresh: Vec<usize> = (0..same.len()).filter(|&i| same[i].is_none()).collect();
+        // A few on this thread: a reload lists the folder on the pool's
+        // threads meanwhile, and would make this wait for them.
+        let texts: Vec<SearchText> = if fresh.len() <= 64 {
+            fresh.iter().map(|&i| text(i)).collect()
+        } else {
+            fresh.par_iter().map(|&i| text(i)).collect()
+        };
+        // The new texts' postings, by token: this index's token id, or a
+        // new one past them.
+        let mut ids: HashMap<&str, u32> = HashMap::new();
+        if !fresh.is_empty() {
+            ids.reserve(self.starts.len());
+            for t in 0..self.starts.len() {
+                ids.insert(self.token(t), t as u32);
+            }
+        }
+        let mut new_tokens: Vec<&str> = Vec::new();
+        let mut added: Vec<(u32, u32)> = Vec::new();
+        for (&i, t) in fresh.iter().zip(&texts) {
+            let first = added.len();
+            for (text, field) in t.fields() {
+                for token in text.split_whitespace() {
+                    let id = *ids.entry(token).or_insert_with(|| {
+                        new_tokens.push(token);
+                        (self.starts.len() + new_tokens.len() - 1) as u32
+                    });
+                    added.push((id, (i as u32) << 4 | field as u32));
+                }
+            }
+            // One posting per token and response, its fields together.
+            added[first..].sort_unstable();
+            let mut merged = first;
+            for k in first..added.len() {
+                if merged > first && added[merged - 1].0 == added[k].0 {
+                    added[merged - 1].1 |= added[k].1;
+                } else {
+                    added[merged] = added[k];
+                    merged += 1;
+                }
+            }
+            added.truncate(merged);
+        }
+        added.sort_unstable();
+        let mut out = WordIndex {
+            tokens: String::with_capacity(self.tokens.len()),
+            starts: Vec::with_capacity(self.starts.len()),
+            postings: Vec::with_capacity(self.postings.len()),
+            posting_starts: Vec::with_capacity(self.posting_starts.len()),
+            titles: Vec::with_capacity(same.len()),
+            shortcuts: Vec::with_capacity(same.len()),
+            len: same.len(),
+        };
+        let mut added = added.as_slice();
+        let all = self.starts.len() + new_tokens.len();
+        for t in 0..all {
+            // Straight into the new postings: the kept ones stay in order
+            // (positions move, but not past each other), and only a token
+            // that the new texts hold needs its list sorted.
+            let at = out.postings.len();
+            if t < self.starts.len() {
+                let (from, to) = (
+                    self.posting_starts[t] as usize,
+                    self.posting_starts[t + 1] as usize,
+                );
+                out.postings
+                    .extend(self.postings[from..to].iter().filter_map(|&p| {
+                        let i = moved[(p >> 4) as usize];
+                        (i != GONE).then_some(i << 4 | (p & 0xF))
+                    }));
+            }
+            let n = added.iter().take_while(|a| a.0 == t as u32).count();
+            if n > 0 {
+                out.postings.extend(added[..n].iter().map(|a| a.1));
+                out.postings[at..].sort_unstable();
+                added = &added[n..];
+            }
+            // A token no response holds any more is left out.
+            if out.postings.len() == at {
+                continue;
+            }
+            out.posting_starts.push(at as u32);
+            out.starts.push(out.tokens.len() as u32);
+            let token = if t < self.starts.len() {
+                self.token(t)
+            } else {
+                new_tokens[t - self.starts.len()]
+            };
+            out.tokens.push_str(token);
+            out.tokens.push('\n');
+        }
+        out.posting_starts.push(out.postings.len() as u32);
+        let mut texts = texts.into_iter();
+        for j in same {
+            match j {
+                Some(j) => {
+                    out.titles.push(self.titles[*j].clone());
+                    out.shortcuts.push(self.shortcuts[*j].clone());
+                }
+                None => {
+                    let t = texts.next().unwrap_or_default();
+                    out.titles.push(Arc::from(t.title));
+                    out.shortcuts.push(Arc::from(t.shortcut));
+                }
+            }
+        }
+        out
+    }
+
+    /// The token with id `t`, without its `\n`.
+    fn token(&self, t: usize) -> &str {
+        let end = self
+            .starts
+            .get(t + 1)
+            .map_or(self.tokens.len(), |&s| s as usize);
+        &self.tokens[self.starts[t] as usize..end - 1]
     }
 
     /// The responses that contain every word of `query`, by position,
@@ -176,7 +325,7 @@ impl WordIndex {
                     let exact = self.titles[*i]
                         .split(|c: char| !c.is_alphanumeric())
                         .any(|w| w == word)
-                        || self.shortcuts[*i] == *word;
+                        || *self.shortcuts[*i] == **word;
                     if exact {
                         4
                     } else {
@@ -313,6 +462,38 @@ mod tests {
     }
 
     proptest! {
+        /// A patched index finds what an index made afresh finds: the
+        /// responses kept move (some go, new ones come between them).
+        #[test]
+        fn a_patched_index_finds_what_a_new_one_finds(
+            before in proptest::collection::vec(("[aAbß .İ-]{0,8}", "[ab]{0,3}", "[aAbcß .,İ\\n-]{0,30}"), 0..8),
+            kept in proptest::collection::vec(any::<bool>(), 8),
+            after in proptest::collection::vec(("[aAbß .İ-]{0,8}", "[ab]{0,3}", "[aAbcß .,İ\\n-]{0,30}"), 0..8),
+            queries in proptest::collection::vec("[aAbcß .İ-]{0,6}", 1..6),
+        ) {
+            let make = |(t, s, b): &(String, String, String)| text(t, s, &[s.as_str()], b);
+            let old: Vec<SearchText> = before.iter().map(make).collect();
+            // The kept old texts in their order, each new one after the
+            // kept one of its number.
+            let mut new: Vec<(Option<usize>, SearchText)> = Vec::new();
+            for (j, t) in old.iter().enumerate() {
+                if kept[j] {
+                    new.push((Some(j), t.clone()));
+                }
+                if let Some(fresh) = after.get(j) {
+                    new.push((None, make(fresh)));
+                }
+            }
+            let same: Vec<Option<usize>> = new.iter().map(|(j, _)| *j).collect();
+            let texts: Vec<SearchText> = new.into_iter().map(|(_, t)| t).collect();
+            let patched = WordIndex::new(&old).patched(&same, &|i| texts[i].clone());
+            let fresh = WordIndex::new(&texts);
+            for q in &queries {
+                let q = Query::new(q);
+                prop_assert_eq!(patched.hits(&q), fresh.hits(&q), "{:?}", q);
+            }
+        }
+
         #[test]
         fn the_index_agrees_with_the_scan_on_any_text(
             docs in proptest::collection::vec(

@@ -25,8 +25,15 @@ pub struct VariantFile {
 /// variant when `name.md` exists beside it; when it does not and TAG is a
 /// language tag, it is a variant without a base (an error).
 pub fn classify(files: &[String]) -> (Vec<String>, Vec<VariantFile>, Vec<Problem>) {
-    let all: HashSet<&str> = files.iter().map(String::as_str).collect();
-    let (mut bases, mut variants, mut problems) = (Vec::new(), Vec::new(), Vec::new());
+    // Only a name with a dot before `.md` can be a variant: most libraries
+    // have few or none, and this runs on every reload of the server.
+    let all: HashSet<&str> = if files.iter().any(|f| split(f).is_some()) {
+        files.iter().map(String::as_str).collect()
+    } else {
+        HashSet::new()
+    };
+    let (mut bases, mut variants, mut problems) =
+        (Vec::with_capacity(files.len()), Vec::new(), Vec::new());
     for path in files {
         let Some((base, tag)) = split(path) else {
             bases.push(path.clone());

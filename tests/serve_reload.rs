@@ -106,6 +106,109 @@ fn a_deleted_file_and_a_new_folder() {
     .is_none()));
 }
 
+/// A reload builds its search index from the previous one's: what a
+/// search finds after edits, additions and deletions is what the files say.
+#[test]
+fn search_finds_what_the_files_say_after_reloads() {
+    let dir = library(LIBRARY);
+    let server = Server::start(dir.path(), &[]);
+    let found = |q: &str| -> Vec<String> {
+        let answer = server.get(&format!("/api/v1/canned-responses?q={q}"));
+        answer.json()["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(found("nice"), ["closing/bye"]);
+    // The body changes: its new word is found, its old one no longer.
+    write(
+        dir.path(),
+        BYE,
+        "---\ntitle: Goodbye\nshortcut: bye\ncategory: closing\n---\nHave a splendid evening!\n",
+    );
+    assert!(eventually(LIMIT, || found("splendid") == ["closing/bye"]));
+    assert_eq!(found("nice"), Vec::<String>::new());
+    // The responses not saved are found as before.
+    assert_eq!(found("hours+refunds"), ["support/refunds"]);
+    // A new file, with a word no response had; then it goes again.
+    write(
+        dir.path(),
+        "billing/aardvark.md",
+        "---\ntitle: Aardvark policy\ncategory: support\n---\nAbout aardvarks and hours.\n",
+    );
+    assert!(eventually(LIMIT, || found("aardvark") == ["billing/aardvark"]));
+    assert_eq!(found("hours").len(), 3, "{:?}", found("hours"));
+    std::fs::remove_file(dir.path().join("billing/aardvark.md")).unwrap();
+    assert!(eventually(LIMIT, || found("aardvark").is_empty()));
+    assert_eq!(found("evening"), ["closing/bye"]);
+}
+
+/// A reload puts the saved responses in their new places in the sort
+/// orders, the others keeping theirs.
+#[test]
+fn sort_orders_follow_a_changed_title_and_shortcut() {
+    let dir = library(LIBRARY);
+    let server = Server::start(dir.path(), &[]);
+    let ids = |sort: &str| -> Vec<String> {
+        let answer = server.get(&format!("/api/v1/canned-responses?sort={sort}"));
+        answer.json()["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let by_title = [
+        "sales/discount",
+        "support/business-hours",
+        "closing/bye",
+        "support/refunds",
+        "greeting/welcome",
+    ];
+    assert_eq!(ids("title"), by_title);
+    write(
+        dir.path(),
+        BYE,
+        "---\ntitle: Zzz, goodbye\nshortcut: aaa\ncategory: closing\n---\nHave a nice day!\n",
+    );
+    assert!(eventually(LIMIT, || title(&server, "closing/bye")
+        .as_deref()
+        == Some("Zzz, goodbye")));
+    assert_eq!(
+        ids("title"),
+        [
+            "sales/discount",
+            "support/business-hours",
+            "support/refunds",
+            "greeting/welcome",
+            "closing/bye",
+        ]
+    );
+    assert_eq!(
+        ids("-title"),
+        [
+            "closing/bye",
+            "greeting/welcome",
+            "support/refunds",
+            "support/business-hours",
+            "sales/discount",
+        ]
+    );
+    // Shortcuts first (aaa, hi, hours, refund), then those without one.
+    assert_eq!(
+        ids("shortcut"),
+        [
+            "closing/bye",
+            "greeting/welcome",
+            "support/business-hours",
+            "support/refunds",
+            "sales/discount",
+        ]
+    );
+}
+
 #[test]
 fn a_broken_file_keeps_the_others_served_and_is_listed() {
     let dir = library(LIBRARY);

@@ -30,6 +30,8 @@ pub struct HistoryCache {
     commits: HashMap<ObjectId, Examined>,
     examined: usize,
     last: Option<Derived>,
+    /// The history last returned by [`Repository::history_shared`].
+    shared: Option<Arc<History>>,
     extended: usize,
 }
 
@@ -114,6 +116,33 @@ impl Repository {
         let history = derived.history.clone();
         // Kept to be extended by the next call.
         cache.last = Some(derived);
+        Ok(history)
+    }
+
+    /// Like [`Repository::history_with`], but when no commit is new since
+    /// the last call (the same tip, nothing examined), the history that call
+    /// returned rather than a copy: a server reloading after a saved file
+    /// need not copy 30,000 events.
+    pub fn history_shared(
+        &self,
+        rev: Option<&str>,
+        cache: &mut HistoryCache,
+    ) -> Result<Arc<History>, GitError> {
+        let examined = cache.examined;
+        let Some(derived) = self.derive(rev, cache)? else {
+            return Ok(Arc::new(empty_history()));
+        };
+        let same = cache.examined == examined
+            && cache
+                .shared
+                .as_ref()
+                .is_some_and(|shared| shared.revision == derived.history.revision);
+        let history = match (&cache.shared, same) {
+            (Some(shared), true) => shared.clone(),
+            _ => Arc::new(derived.history.clone()),
+        };
+        cache.last = Some(derived);
+        cache.shared = Some(history.clone());
         Ok(history)
     }
 

@@ -10,7 +10,7 @@ use crate::history::{Event, History};
 use crate::suggest;
 
 fn history(index: &Index) -> Result<&History, Answer> {
-    index.history.as_ref().ok_or_else(|| {
+    index.history.as_deref().ok_or_else(|| {
         Answer::not_found("the library is not in a git repository, so it has no history")
     })
 }

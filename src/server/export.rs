@@ -19,7 +19,7 @@ pub fn export(index: &Index, target: &str, req: &Request) -> Result<Answer, Answ
     };
     let options = Options {
         locale,
-        history: index.history.as_ref(),
+        history: index.history.as_deref(),
     };
     match export::render(&index.library, found.name(), &options) {
         Ok(body) => Ok(Answer::bytes(

@@ -18,7 +18,7 @@ use super::sort::{order, rank_of, Order};
 pub struct Index {
     pub library: Library,
     /// The library's git history, when it is in a repository.
-    pub history: Option<History>,
+    pub history: Option<Arc<History>>,
     /// The commit the library was read at: `--rev`, else `HEAD`.
     pub revision: Option<String>,
     /// What `cannery check` reports: the library's problems and those of
@@ -28,8 +28,9 @@ pub struct Index {
     pub generation: u64,
     /// When this index was built, RFC 3339 UTC.
     pub loaded_at: String,
-    /// Each response's git provenance, in the order of `library.responses`.
-    provenance: Vec<Provenance>,
+    /// Each response's git provenance, in the order of `library.responses`
+    /// (shared with the previous index when it is the same).
+    provenance: Arc<Vec<Provenance>>,
     /// The search index, built on first use or beside the requests right
     /// after the swap ([`Index::warm`]).
     words: OnceLock<WordIndex>,
@@ -39,7 +40,7 @@ pub struct Index {
     /// Whether each response is active.
     active: Vec<bool>,
     /// Each response's tags, lowercase.
-    tags: Vec<Vec<String>>,
+    tags: Vec<Arc<[String]>>,
     /// Each response's place in title order, for ties in relevance.
     title_rank: Vec<u32>,
     by_title: Order,
@@ -47,7 +48,7 @@ pub struct Index {
     by_created: Order,
     by_updated: Order,
     /// Folders that hold a library file, to tell which folder events matter.
-    folders: HashSet<String>,
+    folders: Arc<HashSet<String>>,
 }
 
 impl Filter {
@@ -118,60 +119,91 @@ impl Index {
                 .filter(|r| !r.is_empty())
         });
         let responses = &library.responses;
-        let provenance: Vec<Provenance> = responses
-            .iter()
-            .map(|r| provenance_of(history.as_ref(), &r.path))
-            .collect();
-        let titles: Vec<String> = responses.iter().map(|r| r.title.to_lowercase()).collect();
-        let by_title = order(responses.len(), |i| Some(&titles[i]), |_| 0);
+        let n = responses.len();
+        // Which response of the previous index each one is, when it is the
+        // same: the same `Arc` is the same file, read once
+        // (Library::load_again). What is worked out of a response alone is
+        // taken from there: its answer (when its git provenance is the
+        // same too), its search entries, its lowercase tags, its place in
+        // the sort orders.
+        let same = match previous {
+            Some(p) => same_responses(p.responses(), responses),
+            None => vec![None; n],
+        };
+        // The same history and the same files (only their contents
+        // changed): the same provenance, since it depends on nothing else.
+        let same_files = previous.filter(|p| {
+            let same_history = match (&p.history, &history) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            };
+            same_history
+                && p.responses().len() == n
+                && (0..n).all(|i| same[i] == Some(i) || p.responses()[i].path == responses[i].path)
+        });
+        let provenance: Arc<Vec<Provenance>> = match same_files {
+            Some(p) => p.provenance.clone(),
+            None => Arc::new(
+                responses
+                    .iter()
+                    .map(|r| provenance_of(history.as_deref(), &r.path))
+                    .collect(),
+            ),
+        };
+        let titles = |i: usize| Some(responses[i].title.to_lowercase());
+        let by_title = previous
+            .and_then(|p| p.by_title.patched(&same, titles, |_| 0))
+            .unwrap_or_else(|| {
+                let titles: Vec<String> =
+                    responses.iter().map(|r| r.title.to_lowercase()).collect();
+                order(n, |i| Some(&titles[i]), |_| 0)
+            });
         let rank = rank_of(&by_title);
-        let tags = responses
-            .iter()
-            .map(|r| r.tags.iter().map(|t| t.to_lowercase()).collect())
+        let tie = |i: usize| rank[i];
+        let shortcut = |i: usize| responses[i].shortcut.as_ref();
+        let by_shortcut = previous
+            .and_then(|p| p.by_shortcut.patched(&same, shortcut, tie))
+            .unwrap_or_else(|| order(n, shortcut, tie));
+        // Dates come from the provenance: patched only when it is the same.
+        let dated = if same_files.is_some() {
+            same.clone()
+        } else {
+            vec![None; n]
+        };
+        let created = |i: usize| provenance[i].created_at.as_ref();
+        let by_created = previous
+            .and_then(|p| p.by_created.patched(&dated, created, tie))
+            .unwrap_or_else(|| order(n, created, tie));
+        let updated = |i: usize| provenance[i].updated_at.as_ref();
+        let by_updated = previous
+            .and_then(|p| p.by_updated.patched(&dated, updated, tie))
+            .unwrap_or_else(|| order(n, updated, tie));
+        let tags = (0..n)
+            .map(|i| match previous.zip(same[i]) {
+                Some((p, j)) => p.tags[j].clone(),
+                None => responses[i].tags.iter().map(|t| t.to_lowercase()).collect(),
+            })
             .collect();
-        let by_shortcut = order(
-            responses.len(),
-            |i| responses[i].shortcut.as_ref(),
-            |i| rank[i],
-        );
-        let by_created = order(
-            responses.len(),
-            |i| provenance[i].created_at.as_ref(),
-            |i| rank[i],
-        );
-        let by_updated = order(
-            responses.len(),
-            |i| provenance[i].updated_at.as_ref(),
-            |i| rank[i],
-        );
-        let objects = (0..responses.len())
+        let objects = (0..n)
             .map(|i| {
-                // The same `Arc` is the same file, read once (Library::load_again).
-                let made = previous.and_then(|p| {
-                    let j = p.find(&responses[i].id)?;
-                    let same = Arc::ptr_eq(&p.responses()[j], &responses[i])
-                        && p.provenance[j] == provenance[i];
-                    same.then(|| p.objects[j].get().cloned())?
+                let made = previous.zip(same[i]).and_then(|(p, j)| {
+                    (p.provenance[j] == provenance[i])
+                        .then(|| p.objects[j].get().cloned())
+                        .flatten()
                 });
                 made.map_or_else(OnceLock::new, OnceLock::from)
             })
             .collect();
+        let words = previous
+            .and_then(|p| p.words.get())
+            .map(|w| w.patched(&same, &|i| SearchText::new(&responses[i])))
+            .map_or_else(OnceLock::new, OnceLock::from);
         let active = responses.iter().map(|r| r.active).collect();
-        let mut folders = HashSet::new();
-        let files = responses
-            .iter()
-            .map(|r| r.path.as_str())
-            .chain(library.snippets.iter().map(|s| s.path.as_str()))
-            .chain(library.problems.iter().map(|p| p.file.as_str()));
-        for file in files {
-            let mut at = file;
-            while let Some((folder, _)) = at.rsplit_once('/') {
-                if !folders.insert(folder.to_string()) {
-                    break;
-                }
-                at = folder;
-            }
-        }
+        let folders = match same_files {
+            Some(p) if same_other_files(&p.library, &library) => p.folders.clone(),
+            _ => Arc::new(folders_of(&library)),
+        };
         let mut problems = library.problems.clone();
         problems.extend(crate::export::settings_problems(&library.config));
         crate::export::sort(&mut problems);
@@ -183,7 +215,7 @@ impl Index {
             generation,
             loaded_at: now(),
             provenance,
-            words: OnceLock::new(),
+            words,
             objects,
             active,
             tags,
@@ -199,11 +231,28 @@ impl Index {
     /// Makes now what requests would otherwise make on first use: the
     /// renderings, the answers by id and the search index.
     pub fn warm(&self) {
-        use rayon::prelude::*;
-        (0..self.responses().len()).into_par_iter().for_each(|i| {
-            self.object(i);
-        });
+        self.warm_answers();
         self.words();
+    }
+
+    /// Makes now the renderings and answers by id not made yet (after a
+    /// reload, those of the responses that changed).
+    pub fn warm_answers(&self) {
+        use rayon::prelude::*;
+        let missing: Vec<usize> = (0..self.objects.len())
+            .filter(|&i| self.objects[i].get().is_none())
+            .collect();
+        // A few are made on this thread: a reload lists the folder on the
+        // pool's threads meanwhile, and would make it wait for them.
+        if missing.len() <= FEW {
+            missing.into_iter().for_each(|i| {
+                self.object(i);
+            });
+        } else {
+            missing.into_par_iter().for_each(|i| {
+                self.object(i);
+            });
+        }
     }
 
     fn words(&self) -> &WordIndex {
@@ -223,7 +272,20 @@ impl Index {
     pub fn object(&self, i: usize) -> &Made {
         self.objects[i].get_or_init(|| {
             let r = &self.responses()[i];
-            let object = crate::object::ResponseObject::new(r, self.provenance[i].clone(), None);
+            use crate::object::ResponseObject;
+            use crate::response::Response;
+            // Rendered for the answer alone: its bytes hold the HTML and
+            // the text, and the response need not hold them too.
+            let rendered = r.rendered_once();
+            let variants: Vec<_> = r.variants.iter().map(Response::rendered_once).collect();
+            let variants: Vec<_> = variants.iter().map(|v| v.as_ref()).collect();
+            let object = ResponseObject::rendered_as(
+                r,
+                &rendered,
+                &variants,
+                self.provenance[i].clone(),
+                None,
+            );
             let mut body = serde_json::to_vec(&super::envelope::Data { data: object })
                 .unwrap_or_else(|_| b"{}".to_vec());
             // Kept for the index's life: give back what growing left over.
@@ -252,7 +314,7 @@ impl Index {
 
     /// The git dates and authors of any file, a variant's say.
     pub fn provenance_of(&self, path: &str) -> Provenance {
-        provenance_of(self.history.as_ref(), path)
+        provenance_of(self.history.as_deref(), path)
     }
 
     /// The position of the response with this id.
@@ -380,6 +442,62 @@ impl Index {
 }
 
 const DATA_OPEN: &str = "{\"data\":";
+
+/// Up to this many responses are worked on one thread, not the pool's.
+const FEW: usize = 64;
+
+/// Every folder that holds a file of `library`: a response, a snippet, or a
+/// file with a problem.
+fn folders_of(library: &Library) -> HashSet<String> {
+    let mut folders = HashSet::new();
+    let files = library
+        .responses
+        .iter()
+        .map(|r| r.path.as_str())
+        .chain(library.snippets.iter().map(|s| s.path.as_str()))
+        .chain(library.problems.iter().map(|p| p.file.as_str()));
+    for file in files {
+        let mut at = file;
+        while let Some((folder, _)) = at.rsplit_once('/') {
+            if !folders.insert(folder.to_string()) {
+                break;
+            }
+            at = folder;
+        }
+    }
+    folders
+}
+
+/// Whether the snippets and the files with problems of two libraries are
+/// the same files (their responses' files are compared apart).
+fn same_other_files(a: &Library, b: &Library) -> bool {
+    a.snippets.len() == b.snippets.len()
+        && a.problems.len() == b.problems.len()
+        && a.snippets
+            .iter()
+            .zip(&b.snippets)
+            .all(|(x, y)| x.path == y.path)
+        && a.problems
+            .iter()
+            .zip(&b.problems)
+            .all(|(x, y)| x.file == y.file)
+}
+
+/// For each of `new`, the position in `old` of the same response (the same
+/// `Arc`), if it is there; both are sorted by id.
+fn same_responses(old: &[Arc<Response>], new: &[Arc<Response>]) -> Vec<Option<usize>> {
+    let mut j = 0;
+    new.iter()
+        .map(|r| {
+            while j < old.len() && !Arc::ptr_eq(&old[j], r) && old[j].id < r.id {
+                j += 1;
+            }
+            let same = j < old.len() && Arc::ptr_eq(&old[j], r);
+            j += usize::from(same);
+            same.then(|| j - 1)
+        })
+        .collect()
+}
 
 /// All null outside git, and for a file not committed yet.
 fn provenance_of(history: Option<&History>, path: &str) -> Provenance {

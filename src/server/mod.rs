@@ -3,9 +3,11 @@
 //!
 //! The server answers from an [`Index`] built in full from one
 //! `Library::load` — the same load `check` does, so the problems it shows
-//! are check's. A reload builds a new index and swaps the pointer; each
-//! request takes the pointer once, so it never sees half an index and one
-//! answer never mixes two versions of the library.
+//! are check's (a reload's `Library::load_again` gives what it gives,
+//! reading only the files that changed). A reload builds a new index, whole
+//! before it is served, and swaps the pointer; each request takes the
+//! pointer once, so it never sees half an index and one answer never mixes
+//! two versions of the library.
 //!
 //! Why hyper on tokio and not tiny_http: tiny_http sets no socket timeouts
 //! and has no hook to set them (tiny-http/tiny-http#143), and the one way
@@ -78,21 +80,38 @@ impl State {
         self.index.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    /// Serves `loaded` from now on, as the next generation.
-    fn swap(&self, loaded: Loaded) -> Arc<Index> {
+    /// The index of `loaded`, as the next generation, made with what the
+    /// index served now has of the responses that did not change.
+    fn prepare(&self, loaded: Loaded) -> Arc<Index> {
         let previous = self.index();
-        let index = build(loaded, previous.generation + 1, Some(&previous));
-        drop(previous);
-        *self.index.write().unwrap_or_else(|e| e.into_inner()) = index.clone();
+        build(loaded, previous.generation + 1, Some(&previous))
+    }
+
+    /// Serves `index` from now on.
+    fn publish(&self, index: Arc<Index>) {
+        let old = std::mem::replace(
+            &mut *self.index.write().unwrap_or_else(|e| e.into_inner()),
+            index.clone(),
+        );
         self.reloads.send_replace(reload_of(&index));
-        index
+        // The old index may hold the last references to much (answers, a
+        // history of 30,000 events): let it go beside the requests, not
+        // on the reload's time.
+        rayon::spawn(move || drop(old));
     }
 }
 
 fn build(loaded: Loaded, generation: u64, previous: Option<&Index>) -> Arc<Index> {
     let index = Arc::new(Index::build(loaded, generation, previous));
+    if previous.is_some() {
+        // A reload takes the answers and the search index of the responses
+        // that did not change from the previous index; make those of the
+        // ones that changed now, so that the index served is whole.
+        index.warm_answers();
+    }
     // Renderings, answers and the search index are made on first use;
-    // make them all now, beside the requests, so that no request pays.
+    // make whatever is missing now (all of it for the first index), beside
+    // the requests, so that no request pays.
     let warm = index.clone();
     rayon::spawn(move || warm.warm());
     index

@@ -8,12 +8,13 @@ use crate::history::{History, HistoryCache, Repository};
 use crate::library::{Library, Memo};
 use crate::source::{Listing, Source};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// A library as loaded, with its history when it is in git.
 pub struct Loaded {
     pub library: Library,
-    pub history: Option<History>,
+    /// Shared with the previous load when no commit came in between.
+    pub history: Option<Arc<History>>,
 }
 
 /// gix's repository handle cannot cross threads here (its `parallel`
@@ -78,6 +79,17 @@ impl Origin {
         Some(source.list())
     }
 
+    /// [`DiskSource::restamp`] on the library folder.
+    pub fn restamp<'a>(
+        &self,
+        listing: &Listing,
+        paths: impl IntoIterator<Item = &'a str>,
+    ) -> Option<Listing> {
+        DiskSource::new(self.folder()?)
+            .ok()?
+            .restamp(listing, paths)
+    }
+
     /// Reads the library (the files that changed since the last load) and
     /// its history.
     pub fn load(&self) -> Result<Loaded, String> {
@@ -114,7 +126,7 @@ impl Origin {
         };
         let history = repository.as_ref().and_then(|repository| {
             let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-            match repository.history_with(self.rev.as_deref(), &mut cache) {
+            match repository.history_shared(self.rev.as_deref(), &mut cache) {
                 Ok(history) => Some(history),
                 Err(e) => {
                     super::conn::warn(&format!("no created and updated dates: {e}"));

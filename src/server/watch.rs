@@ -1,12 +1,16 @@
 //! Live reload: watch the library folder, and after each burst of changes
-//! load the library again, in full, and swap the new index in.
+//! load the library again and swap the new index in, built whole. A load
+//! again reads only the files whose stamps changed (`Library::load_again`)
+//! and the index takes from the previous one what belongs to the responses
+//! that did not change; the checks across files run in full.
 //!
 //! Editors save in many ways (in place, a temp file renamed over, a backup
 //! renamed away), so the folder is watched recursively, never single files,
 //! and an event matters when any of its paths is a response file, the
 //! configuration, or a folder of the library. Swap files, `file.md~` and
 //! vim's `4913` probe never do. Anything odd — a rescan (lost events), an
-//! event without paths, a watcher error — means a full reload.
+//! event without paths, a watcher error — means a reload with the whole
+//! folder listed again.
 //!
 //! A burst is drained before reloading: block on the first event, wait
 //! [`SETTLE`], take the rest, and load in a pause of the changes. A load
@@ -24,7 +28,8 @@ use super::State;
 use crate::source::{self, Listing};
 use notify::event::{CreateKind, EventKind, ModifyKind, RemoveKind};
 use notify::{Config, Event, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, Weak};
@@ -33,7 +38,8 @@ use std::time::{Duration, Instant};
 /// How long a burst of events is left to gather.
 const SETTLE: Duration = Duration::from_millis(50);
 /// How long after a load its files' events are waited for: they travel
-/// from the kernel through notify's thread.
+/// from the kernel through notify's thread. (Building the index and
+/// listing the folder again take longer; this is the least.)
 const CATCH_UP: Duration = Duration::from_millis(10);
 /// How long the changes must pause before a load.
 const QUIET: Duration = Duration::from_millis(10);
@@ -95,6 +101,7 @@ pub fn start(root: PathBuf, how: Watching, state: Arc<State>) -> Result<Handle, 
                 rx,
                 root: [root.clone(), canonical.clone()],
                 root_gone: Cell::new(false),
+                touched: RefCell::new(None),
             };
             drain(rx, &root, &canonical, &state, &weak)
         })
@@ -147,14 +154,18 @@ fn poller(
         .map_err(|e| format!("cannot watch {}: {e}", root.display()))
 }
 
-/// The watcher's events, noting on the way any that says the library
-/// folder itself was deleted or moved away (whichever step of the loop
-/// takes it).
+/// The watcher's events, noting on the way (whichever step of the loop
+/// takes them) any that says the library folder itself was deleted or
+/// moved away, and which files they name.
 struct Events {
     rx: mpsc::Receiver<notify::Result<Event>>,
     /// The library folder, as given and with links resolved.
     root: [PathBuf; 2],
     root_gone: Cell<bool>,
+    /// The library files named since [`Events::touched`] was last taken;
+    /// `None` when an event named more than files (a folder, the root) or
+    /// said that events were lost.
+    touched: RefCell<Option<BTreeSet<String>>>,
 }
 
 impl Events {
@@ -174,7 +185,11 @@ impl Events {
     }
 
     fn look(&self, event: &notify::Result<Event>) {
-        let Ok(event) = event else { return };
+        let mut touched = self.touched.borrow_mut();
+        let Ok(event) = event else {
+            *touched = None;
+            return;
+        };
         let gone = matches!(
             event.kind,
             EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(_))
@@ -182,6 +197,42 @@ impl Events {
         if gone {
             self.root_gone.set(true);
         }
+        if event.need_rescan() || event.paths.is_empty() {
+            *touched = None;
+        }
+        if matches!(event.kind, EventKind::Access(_)) {
+            return;
+        }
+        for path in &event.paths {
+            let Some(relative) = relative(path, &self.root[0], &self.root[1]) else {
+                continue;
+            };
+            if relative == source::CONFIG_FILE
+                || source::is_response_path(&relative)
+                || source::is_snippet_path(&relative)
+            {
+                if let Some(touched) = touched.as_mut() {
+                    touched.insert(relative);
+                }
+            } else if relative.is_empty()
+                || source::is_walked_dir(&relative)
+                    && !matches!(
+                        event.kind,
+                        EventKind::Create(CreateKind::File)
+                            | EventKind::Modify(ModifyKind::Data(_))
+                            | EventKind::Modify(ModifyKind::Metadata(_))
+                    )
+            {
+                // The root, or maybe a folder: came, went or moved.
+                *touched = None;
+            }
+        }
+    }
+
+    /// The files named since the last call, or `None` when the folder must
+    /// be listed; from now on, files are noted afresh.
+    fn touched(&self) -> Option<BTreeSet<String>> {
+        self.touched.replace(Some(BTreeSet::new()))
     }
 }
 
@@ -246,18 +297,39 @@ fn drain(
         // without end still shows what was saved. (1,000 rapid saves
         // served answers with 8 of 10 files, or two saves mixed, before:
         // tests/serve_faults.rs.)
-        let (loaded, moved, started, files) = loop {
+        let mut again = false;
+        let (built, moved, started, files) = loop {
             let started = Instant::now();
             // The load reads from this listing, and only the files whose
-            // stamps changed since the last load.
-            let before = state.origin.list();
+            // stamps changed since the last load. When events named only
+            // files of the served listing, their stamps are taken again
+            // instead of listing the whole folder: the check after the load
+            // lists it anyway and finds any change events did not tell (and
+            // a load thrown away lists it in full next time).
+            let touched = rx.touched();
+            let before = match (touched, &served) {
+                (Some(paths), Some(served)) if !again => state
+                    .origin
+                    .restamp(served, paths.iter().map(String::as_str))
+                    .or_else(|| state.origin.list()),
+                _ => state.origin.list(),
+            };
+            again = true;
             let loaded = state.origin.load_listed(before.as_ref());
-            std::thread::sleep(CATCH_UP);
+            let loaded_at = Instant::now();
+            // The new index is built while the folder is listed again: the
+            // two take about as long, and there are cores for both. The
+            // index is thrown away with the load if files moved.
+            let (built, after) = std::thread::scope(|scope| {
+                let after = scope.spawn(|| state.origin.list());
+                let built = loaded.map(|loaded| state.prepare(loaded));
+                (built, after.join().ok().flatten())
+            });
+            std::thread::sleep(CATCH_UP.saturating_sub(loaded_at.elapsed()));
             // Events can come late (notify's thread waits for a core like
             // any other), and a folder listed while a file is renamed into
             // it may miss that file: the files' stamps tell either way.
-            let mut moved =
-                take(&rx, root, canonical, state) | !same(&state.origin.list(), &before);
+            let mut moved = take(&rx, root, canonical, state) | !same(&after, &before);
             // A file gone may be a save that deletes and writes again, its
             // process waiting for a core between the two: give it a moment
             // to come back before serving the library without it, and
@@ -269,7 +341,7 @@ fn drain(
             }
             let waited = first.elapsed();
             if !moved || waited >= MAX_DEFER && (!losing || waited >= MAX_DEFER_LOSING) {
-                break (loaded, moved, started, before);
+                break (built, moved, started, after.or(before));
             }
             if !pause(&rx, first) {
                 return;
@@ -277,9 +349,9 @@ fn drain(
         };
         pending = moved;
         since = moved.then(Instant::now);
-        match loaded {
-            Ok(loaded) => {
-                let index = state.swap(loaded);
+        match built {
+            Ok(index) => {
+                state.publish(index.clone());
                 served = files;
                 head = state.origin.head();
                 // Said even with --quiet: reloads are rare, and worth knowing.
