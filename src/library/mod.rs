@@ -20,6 +20,7 @@ use crate::snippet::Snippet;
 use crate::source::{Listing, Source, Stamp, CONFIG_FILE};
 use crate::validate::Context;
 use memo::{Kept, Parse};
+use near_duplicates::near_duplicates;
 use rayon::prelude::*;
 use read::{load_file, not_utf8, read_problem};
 use snippets::{load_snippets, used_by};
@@ -30,6 +31,7 @@ use unique::{check_unique, unique_keys_equal};
 use variants::attach_variants;
 
 mod memo;
+mod near_duplicates;
 mod read;
 mod snippets;
 mod unique;
@@ -378,49 +380,6 @@ fn stamps_of<'a>(listing: &Listing, paths: impl Iterator<Item = &'a str>) -> Vec
                 .by_ref()
                 .find(|(file, _)| file.as_str() == path)
                 .and_then(|(_, stamp)| *stamp)
-        })
-        .collect()
-}
-
-/// A warning for each response whose body is nearly another's. Each body's
-/// sketch is taken from (or made into) its place in `kept`, when it has one.
-fn near_duplicates(
-    responses: &[Arc<Response>],
-    threshold: f64,
-    kept: &[Option<&OnceLock<Sketch>>],
-) -> Vec<Problem> {
-    if threshold <= 0.0 {
-        return Vec::new();
-    }
-    let bodies: Vec<&str> = responses.iter().map(|r| r.body.as_str()).collect();
-    let sketches: Vec<Result<&Sketch, Box<Sketch>>> = responses
-        .par_iter()
-        .zip(kept)
-        .map(|(r, kept)| match kept {
-            Some(kept) => Ok(kept.get_or_init(|| Sketch::new(&r.body, threshold))),
-            None => Err(Box::new(Sketch::new(&r.body, threshold))),
-        })
-        .collect();
-    let sketches: Vec<&Sketch> = sketches
-        .iter()
-        .map(|s| match s {
-            Ok(s) => *s,
-            Err(s) => s,
-        })
-        .collect();
-    crate::near_duplicate::find_sketched(&bodies, &sketches, threshold)
-        .into_iter()
-        .map(|pair| {
-            let (first, second) = (&responses[pair.first], &responses[pair.second]);
-            let percent = (pair.similarity * 100.0).floor();
-            Problem::warning(
-                "near-duplicate",
-                &second.path,
-                format!("this body is {percent}% alike the body of {}", first.path),
-            )
-            .with_hint(format!(
-                "merge the two responses, or make them differ; `duplicates: {{threshold: 0}}` in {CONFIG_FILE} turns this warning off"
-            ))
         })
         .collect()
 }
