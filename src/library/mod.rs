@@ -8,6 +8,11 @@
 //! keeps a [`Memo`] of each load so that the next one reads and parses only
 //! the files that changed. The checks across files still run in full, so a
 //! load again gives what a fresh load gives.
+//!
+//! This module is the load itself; each step it takes is a module of its
+//! own: `read` (one file into text, and what can be wrong with it),
+//! `snippets`, `unique` (ids, titles, shortcuts), `variants`,
+//! `near_duplicates`, and `memo` (what a reload reuses).
 
 pub use memo::Memo;
 
