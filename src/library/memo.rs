@@ -1,0 +1,282 @@
+//! The reload memo: what one load keeps so that the next load of the same
+//! library reads and parses only the files that changed.
+
+use crate::near_duplicate::Sketch;
+use crate::problem::Problem;
+use crate::response::Response;
+use crate::source::Stamp;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+/// What one load learned that the next load of the same library may reuse:
+/// each response and variant file's parse, with the [`Stamp`] the file had
+/// when it was read, and each body's near-duplicate signature. A file whose
+/// stamp has not changed is not read again; a change to the configuration
+/// or to a snippet (every parse depends on them) forgets every parse.
+pub struct Memo {
+    /// See [`Stamp::is_racy`].
+    pub(super) time_step: Duration,
+    /// The bytes of the configuration and of each snippet the kept parses
+    /// were made with.
+    pub(super) basis: Vec<(String, Option<Vec<u8>>)>,
+    /// The response files the last load listed, in its order, and each
+    /// one's parse: a load that lists the same files finds each by its
+    /// place, not by hashing 10,000 paths.
+    pub(super) paths: Vec<String>,
+    pub(super) responses: Vec<Kept>,
+    /// The places of the valid responses in id order, when the last load
+    /// found no two with the same id, title or shortcut.
+    pub(super) unique: Option<Vec<usize>>,
+    pub(super) variants: HashMap<String, KeptVariant>,
+    /// Each base response with its variants, as the last load put them
+    /// together, with the parts it was made of.
+    pub(super) assembled: HashMap<String, Assembled>,
+}
+
+impl Default for Memo {
+    fn default() -> Memo {
+        Memo::with_time_step(crate::source::TIME_STEP)
+    }
+}
+
+impl Memo {
+    /// A memo that trusts a file's stamp once the file is older than
+    /// `time_step` (tests shorten it).
+    pub fn with_time_step(time_step: Duration) -> Memo {
+        Memo {
+            time_step,
+            basis: Vec::new(),
+            paths: Vec::new(),
+            responses: Vec::new(),
+            unique: None,
+            variants: HashMap::new(),
+            assembled: HashMap::new(),
+        }
+    }
+}
+
+/// One response file as a load read it.
+pub(super) struct Kept {
+    /// `None` when the file must be read again next time: its source
+    /// cannot stamp it, or it was written too close to its read.
+    pub(super) stamp: Option<Stamp>,
+    pub(super) response: Option<Arc<Response>>,
+    pub(super) problems: Vec<Problem>,
+    /// The body's near-duplicate sketch, made when first needed.
+    pub(super) sketch: OnceLock<Sketch>,
+}
+
+/// A response file's parse in a load: the memo's at this place, or made
+/// now.
+pub(super) enum Parse {
+    Known(usize),
+    Made(Box<Kept>),
+}
+
+/// One variant file as a load read it, and the base it was checked with.
+pub(super) struct KeptVariant {
+    pub(super) stamp: Option<Stamp>,
+    pub(super) base: Option<Arc<Response>>,
+    pub(super) variant: Option<Arc<Response>>,
+    pub(super) problems: Vec<Problem>,
+}
+
+/// A base response with its variants attached.
+pub(super) struct Assembled {
+    pub(super) base: Arc<Response>,
+    pub(super) variants: Vec<Arc<Response>>,
+    pub(super) whole: Arc<Response>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::disk::DiskSource;
+    use crate::library::Library;
+    use crate::source::{ReadError, Source};
+    use std::sync::Mutex;
+
+    fn write(root: &std::path::Path, path: &str, text: &str) {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+
+    fn response(title: &str, shortcut: &str, body: &str) -> String {
+        format!("---\ntitle: {title}\nshortcut: {shortcut}\ncategory: support\n---\n{body}\n")
+    }
+
+    /// What a user can see of a library: its responses and its problems.
+    fn seen(library: &Library) -> String {
+        let responses: Vec<_> = library
+            .responses
+            .iter()
+            .map(|r| {
+                // A variant has its base's fields: shortcut, tags, category.
+                let variants: Vec<_> = r
+                    .variants
+                    .iter()
+                    .map(|v| (&v.title, &v.body, &v.shortcut))
+                    .collect();
+                (&r.id, &r.title, &r.body, &r.expanded, variants)
+            })
+            .collect();
+        format!("{responses:?}\n{:?}", library.problems)
+    }
+
+    /// A folder that says which files were read.
+    struct Counting {
+        disk: DiskSource,
+        read: Mutex<Vec<String>>,
+    }
+
+    impl Source for Counting {
+        fn list(&self) -> crate::source::Listing {
+            self.disk.list()
+        }
+        fn read(&self, path: &str) -> Result<Vec<u8>, ReadError> {
+            self.read.lock().unwrap().push(path.to_string());
+            self.disk.read(path)
+        }
+    }
+
+    #[test]
+    fn a_load_again_sees_what_a_full_load_sees() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(
+            root,
+            "support/a.md",
+            &response(
+                "Alpha",
+                "a",
+                "The quick brown fox jumps over the lazy dog near the river bank today.",
+            ),
+        );
+        write(
+            root,
+            "support/b.md",
+            &response(
+                "Beta",
+                "b",
+                "Something else entirely, about refunds and invoices and taxes.",
+            ),
+        );
+        write(
+            root,
+            "support/c.md",
+            &response(
+                "Gamma",
+                "c",
+                "A third body about shipping delays and parcels.",
+            ),
+        );
+        write(root, "support/c.pt.md", "---\ntitle: Gama\n---\nOlá.\n");
+        write(
+            root,
+            "support/e.md",
+            &response("Epsilon", "e", "Signed.\n\n{{> sign }}"),
+        );
+        write(root, "_snippets/sign.md", "Best regards\n");
+        let source = Counting {
+            disk: DiskSource::new(root).unwrap(),
+            read: Mutex::new(Vec::new()),
+        };
+        // Files older than this are trusted not to change without their
+        // stamp changing; the ones edited below are younger.
+        let step = Duration::from_millis(100);
+        std::thread::sleep(step * 2);
+        let mut memo = Memo::with_time_step(step);
+        Library::load_again(&source, &source.list(), &mut memo);
+        let near = "The quick brown fox jumps over the lazy dog near the river bank today!";
+        let alpha = "The quick brown fox jumps over the lazy dog near the river bank today.";
+        let edits: [(&str, Option<String>); 12] = [
+            // Only a body: the last uniqueness check holds.
+            (
+                "support/b.md",
+                Some(response(
+                    "Beta",
+                    "b",
+                    "Something else again, about refunds and invoices.",
+                )),
+            ),
+            // The same title as b.md but for case: now it does not.
+            ("support/a.md", Some(response("BETA", "a", alpha))),
+            ("support/a.md", Some(response("Alpha", "a", alpha))),
+            // Now a near-duplicate of a.md; its variant, not saved, takes
+            // its new shortcut.
+            ("support/c.md", Some(response("Gamma", "cc", near))),
+            // The same title as b.md.
+            ("support/c.md", Some(response("Beta", "cc", near))),
+            // Broken front matter.
+            ("support/b.md", Some("---\ntitle: [\n---\nx\n".into())),
+            // A new file that takes a's shortcut.
+            ("support/d.md", Some(response("Delta", "a", "Fresh."))),
+            // Gone.
+            ("support/a.md", None),
+            // The same size as before: only its times tell.
+            (
+                "support/c.pt.md",
+                Some("---\ntitle: Gama 2\n---\nOi.\n".into()),
+            ),
+            // A snippet every user of which must be read again.
+            ("_snippets/sign.md", Some("Kind regards\n".into())),
+            // The configuration: every file must be read again.
+            (
+                "cannery.yaml",
+                Some("categories:\n  billing: Billing\n".into()),
+            ),
+            ("cannery.yaml", None),
+        ];
+        let mut codes = std::collections::BTreeSet::<&str>::new();
+        let mut edited: Vec<&str> = Vec::new();
+        for (path, text) in edits {
+            match &text {
+                Some(text) => write(root, path, text),
+                None => std::fs::remove_file(root.join(path)).unwrap(),
+            }
+            source.read.lock().unwrap().clear();
+            let again = Library::load_again(&source, &source.list(), &mut memo);
+            let read = std::mem::take(&mut *source.read.lock().unwrap());
+            let full = Library::load(&source);
+            assert_eq!(seen(&again), seen(&full), "after {path}");
+            codes.extend(full.problems.iter().map(|p| p.code));
+            // Only what changed is read again: the file saved now and those
+            // saved just before (too young to trust), the variants of
+            // those, the snippets, and after a change to the configuration
+            // or a snippet, everything.
+            let everything = path.starts_with("_snippets/")
+                || path == "cannery.yaml"
+                || edited
+                    .last()
+                    .is_some_and(|p| p.starts_with("_snippets/") || *p == "cannery.yaml");
+            if !everything {
+                let saved = |file: &str| {
+                    edited
+                        .iter()
+                        .chain([&path])
+                        .any(|e| file.starts_with(e.trim_end_matches("md")))
+                };
+                for file in &read {
+                    assert!(
+                        saved(file) || file.starts_with("_snippets/"),
+                        "after {path}, {file} was read again: {read:?}"
+                    );
+                }
+            } else if path == "cannery.yaml" {
+                assert!(read.iter().any(|f| f == "support/e.md"), "{read:?}");
+            }
+            edited.push(path);
+        }
+        // The checks across files ran on the files that were not re-read.
+        for code in [
+            "near-duplicate",
+            "duplicate-title",
+            "duplicate-shortcut",
+            "unknown-category",
+        ] {
+            assert!(codes.contains(code), "{code}: {codes:?}");
+        }
+    }
+}
