@@ -148,7 +148,13 @@ read -r nginx_q_rps nginx_q_p50 nginx_q_p99 <<< "$(measure nginx-search "http://
 # served (save -> visible, the 50 ms settle included), and read the
 # server's own load-and-index time from its log.
 file="$work/library/$id.md"
-generation() { curl -sf "$url/api/v1/health" | python3 -c 'import json, sys; print(json.load(sys.stdin)["data"]["generation"])'; }
+# Polled every 5 ms: no Python here, whose start-up would take a core
+# from the reload being timed.
+generation() {
+    local health
+    health=$(curl -sf "$url/api/v1/health")
+    [[ $health =~ \"generation\":([0-9]+) ]] && echo "${BASH_REMATCH[1]}"
+}
 visible=()
 for i in $(seq "$reloads"); do
     before=$(generation)

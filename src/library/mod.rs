@@ -189,6 +189,11 @@ impl Library {
             (!racy).then_some(stamp)
         };
         let stamps = stamps_of(listing, bases.iter().map(String::as_str));
+        let sketch_threshold = if options.near_duplicates {
+            config.duplicate_threshold
+        } else {
+            0.0
+        };
         let loaded: Vec<Parse> = bases
             .par_iter()
             .enumerate()
@@ -204,11 +209,18 @@ impl Library {
                 let (response, problems) = load_file(source, path, |doc| {
                     crate::validate::validate(path, doc, &ctx)
                 });
+                // Sketched here, while the body is fresh in this core's
+                // cache and the work is spread over every core with the
+                // rest of the load.
+                let sketch = OnceLock::new();
+                if let Some(response) = response.as_ref().filter(|_| sketch_threshold > 0.0) {
+                    let _ = sketch.set(Sketch::new(&response.body, sketch_threshold));
+                }
                 Parse::Made(Box::new(Kept {
                     stamp: now.and_then(trusted),
                     response: response.map(Arc::new),
                     problems,
-                    sketch: OnceLock::new(),
+                    sketch,
                 }))
             })
             .collect();
@@ -220,6 +232,9 @@ impl Library {
         // same ids, titles and shortcuts as before: then the uniqueness
         // check of the last load holds (see below).
         let mut same_keys = same_files;
+        // Without a memo, the parses are kept here until the load is done:
+        // their sketches are needed once more.
+        let mut parsed = Vec::new();
         match memo.as_deref_mut() {
             Some(memo) => {
                 let mut old: Vec<Option<Kept>> = std::mem::take(&mut memo.responses)
@@ -253,9 +268,12 @@ impl Library {
             }
             None => {
                 for parse in loaded {
-                    if let Parse::Made(made) = parse {
-                        problems.extend(made.problems);
-                        responses.extend(made.response.map(|r| (r, None)));
+                    if let Parse::Made(mut made) = parse {
+                        problems.append(&mut made.problems);
+                        if let Some(response) = &made.response {
+                            responses.push((response.clone(), Some(parsed.len())));
+                        }
+                        parsed.push(*made);
                     }
                 }
             }
@@ -294,10 +312,7 @@ impl Library {
             &trusted,
         );
         if options.near_duplicates {
-            let kept = memo
-                .as_deref()
-                .map(|m| &m.responses[..])
-                .unwrap_or_default();
+            let kept = memo.as_deref().map_or(&parsed[..], |m| &m.responses[..]);
             let sketches: Vec<Option<&OnceLock<Sketch>>> =
                 at.iter().map(|j| j.map(|j| &kept[j].sketch)).collect();
             problems.extend(near_duplicates(
