@@ -179,7 +179,7 @@ fn each_shingle(body: &str, mut each: impl FnMut(u64)) {
     let (mut previous, mut words) = (0u64, 0usize);
     each_word_hash(body, |h| {
         if words > 0 {
-            each(mix(previous.rotate_left(17) ^ h));
+            each(pair_hash(previous, h));
         }
         previous = h;
         words += 1;
@@ -187,6 +187,15 @@ fn each_shingle(body: &str, mut each: impl FnMut(u64)) {
     if words == 1 {
         each(mix(previous));
     }
+}
+
+/// The hash of two words in a row. Word hashes are well spread already:
+/// one multiply (to the high bits, which pick the bin) and a shift (back
+/// to the low ones) are enough, where a full mix took two multiplies for
+/// every word of every body.
+fn pair_hash(first: u64, second: u64) -> u64 {
+    let x = (first.rotate_left(17) ^ second).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x ^ (x >> 29)
 }
 
 /// The signature of `body`'s shingles, straight from its stream of
@@ -208,71 +217,118 @@ const BITS: u32 = SIGNATURE.trailing_zeros();
 fn add(bins: &mut [u64; SIGNATURE], h: u64) {
     let bin = (h >> (64 - BITS)) as usize;
     let value = h & (u64::MAX >> BITS);
-    if value < bins[bin] {
-        bins[bin] = value;
-    }
+    bins[bin] = bins[bin].min(value);
 }
 
 /// Calls `each` with the `word_hash` of every word of `body` with its
 /// leading and trailing dots trimmed (words of dots only are skipped): the
 /// same as `each_word`, `trim_matches('.')` and `word_hash`, in one pass
 /// over the bytes. Detection reads every byte of every body, so this loop
-/// is most of its cost: it only classifies bytes, and an ASCII word is
-/// hashed eight bytes at a time; a word with non-ASCII letters takes the
-/// slow path.
+/// is most of its cost: it finds where words start and end eight ASCII
+/// bytes at a time, and an ASCII word is hashed eight bytes at a time; a
+/// word with non-ASCII letters takes the slow path.
 fn each_word_hash(body: &str, mut each: impl FnMut(u64)) {
-    const IN_WORD: [bool; 128] = {
-        let mut in_word = [false; 128];
-        let mut b = 0;
-        while b < 128 {
-            let c = b as u8;
-            in_word[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'.';
-            b += 1;
-        }
-        in_word
-    };
-    // The byte at `i` starts a character of a word: `Some(its length)`.
-    let in_word = |i: usize| -> Option<usize> {
-        let b = body.as_bytes()[i];
-        if b < 128 {
-            return IN_WORD[b as usize].then_some(1);
-        }
-        let c = body[i..].chars().next().unwrap_or_default();
-        c.is_alphanumeric().then(|| c.len_utf8())
-    };
     let bytes = body.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let Some(len) = in_word(i) else {
-            i += body[i..].chars().next().map_or(1, char::len_utf8);
-            continue;
-        };
-        let (start, mut ascii) = (i, len == 1);
-        i += len;
-        while i < bytes.len() {
-            let Some(len) = in_word(i) else { break };
-            ascii &= len == 1;
-            i += len;
+        let (start, _) = run_end(body, i, false);
+        if start == bytes.len() {
+            break;
         }
+        let (end, ascii) = run_end(body, start, true);
         if ascii {
-            let word = trim_dots(&bytes[start..i]);
-            if !word.is_empty() {
-                each(hash_word(word, ASCII_FOLD));
+            let (from, to) = trim_dots(bytes, start, end);
+            let len = to - from;
+            match bytes.get(from..from + 8) {
+                // A short word read with the bytes after it, masked off:
+                // no branch on its length, no copy.
+                Some(eight) if len <= 8 && len > 0 => {
+                    let v = le64(eight) & (u64::MAX >> (64 - 8 * len));
+                    each(hash_short(v, len, ASCII_FOLD));
+                }
+                _ if len > 0 => each(hash_word(&bytes[from..to], ASCII_FOLD)),
+                _ => {}
             }
         } else {
-            emit_slow(&body[start..i], &mut each);
+            emit_slow(&body[start..end], &mut each);
         }
+        i = end;
     }
 }
 
-fn trim_dots(mut word: &[u8]) -> &[u8] {
-    while let [b'.', rest @ ..] = word {
-        word = rest;
+/// Where the run of word characters (`word`) or of other characters that
+/// starts at `i` ends, and whether it is all ASCII. Eight ASCII bytes are
+/// classified at once, without a branch per byte: a branch per byte
+/// mispredicted at every word's start and end.
+#[inline(always)]
+fn run_end(body: &str, mut i: usize, word: bool) -> (usize, bool) {
+    let bytes = body.as_bytes();
+    let mut ascii = true;
+    while i < bytes.len() {
+        if let Some(eight) = bytes.get(i..i + 8) {
+            let x = le64(eight);
+            if x & HIGH == 0 {
+                let in_word = word_bytes(x);
+                let stop = if word { !in_word & HIGH } else { in_word };
+                if stop != 0 {
+                    return (i + (stop.trailing_zeros() / 8) as usize, ascii);
+                }
+                i += 8;
+                continue;
+            }
+        }
+        // A byte that is not ASCII among the next eight, or fewer left:
+        // one character at a time.
+        let (in_word, len) = char_at(body, i);
+        if in_word != word {
+            break;
+        }
+        ascii &= len == 1;
+        i += len;
     }
-    while let [rest @ .., b'.'] = word {
-        word = rest;
+    (i, ascii)
+}
+
+/// Whether the character at `i` is part of a word (a letter or digit, `_`
+/// or `.`), and its length in bytes.
+fn char_at(body: &str, i: usize) -> (bool, usize) {
+    let b = body.as_bytes()[i];
+    if b.is_ascii() {
+        return (b.is_ascii_alphanumeric() || b == b'_' || b == b'.', 1);
     }
-    word
+    let c = body[i..].chars().next().unwrap_or_default();
+    (c.is_alphanumeric(), c.len_utf8().max(1))
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each of the eight bytes of `x` (all ASCII) that is a
+/// word character: a letter or digit, `_` or `.`.
+fn word_bytes(x: u64) -> u64 {
+    within(x | (ONES * 0x20), b'a', b'z')
+        | within(x, b'0', b'9')
+        | within(x, b'_', b'_')
+        | within(x, b'.', b'.')
+}
+
+/// The high bit of each byte of `x` (all below 0x80) within `lo..=hi`: no
+/// sum carries into the next byte.
+fn within(x: u64, lo: u8, hi: u8) -> u64 {
+    let at_least = x + ONES * u64::from(0x80 - lo);
+    let above = x + ONES * u64::from(0x7f - hi);
+    at_least & !above & HIGH
+}
+
+/// The word `bytes[start..end]` without its leading and trailing dots.
+fn trim_dots(bytes: &[u8], mut start: usize, mut end: usize) -> (usize, usize) {
+    while start < end && bytes[start] == b'.' {
+        start += 1;
+    }
+    while end > start && bytes[end - 1] == b'.' {
+        end -= 1;
+    }
+    (start, end)
 }
 
 /// A word with non-ASCII letters: split, trimmed and hashed the long way.
@@ -333,47 +389,47 @@ const ASCII_FOLD: u64 = 0x2020_2020_2020_2020;
 /// multiply per eight bytes, where a byte-at-a-time hash (FNV) took one
 /// per byte and was most of detection's time. Each step is a bijection of
 /// the eight bytes read, and the length is the seed, so the overlapping
-/// reads of a word's end (no copy into a buffer, which stalled the load
-/// after it) still tell every word of one length apart.
+/// read of a long word's end still tells every word of one length apart.
 fn hash_word(bytes: &[u8], fold: u64) -> u64 {
-    const K: u64 = 0x9e37_79b9_7f4a_7c15;
-    let step = |h: u64, v: u64| (h ^ (v | fold)).wrapping_mul(K).rotate_left(29);
     let len = bytes.len();
-    let mut h = (len as u64).wrapping_mul(K);
     if len <= 8 {
-        return step(h, short(bytes));
+        return hash_short(short(bytes), len, fold);
     }
+    let mut h = seed(len);
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
-        h = step(h, le64(chunk));
+        h = step(h, le64(chunk), fold);
     }
     if !chunks.remainder().is_empty() {
-        h = step(h, le64(&bytes[len - 8..]));
+        h = step(h, le64(&bytes[len - 8..]), fold);
     }
     h
 }
 
-/// Up to eight bytes as one number, told apart from any other of the same
-/// length: the first and last four (overlapping below eight), or the
-/// first, middle and last byte below four.
+/// [`hash_word`] of a word of `len` bytes, at most eight, read as `v`.
+fn hash_short(v: u64, len: usize, fold: u64) -> u64 {
+    step(seed(len), v, fold)
+}
+
+const K: u64 = 0x9e37_79b9_7f4a_7c15;
+
+fn seed(len: usize) -> u64 {
+    (len as u64).wrapping_mul(K)
+}
+
+fn step(h: u64, v: u64, fold: u64) -> u64 {
+    (h ^ (v | fold)).wrapping_mul(K).rotate_left(29)
+}
+
+/// Up to eight bytes as one little-endian number, the rest zero.
 fn short(b: &[u8]) -> u64 {
-    let len = b.len();
-    if len >= 4 {
-        let (lo, hi) = (le32(&b[..4]), le32(&b[len - 4..]));
-        u64::from(lo) | u64::from(hi) << 32
-    } else if len > 0 {
-        u64::from(b[0]) | u64::from(b[len / 2]) << 8 | u64::from(b[len - 1]) << 16
-    } else {
-        0
-    }
+    b.iter()
+        .enumerate()
+        .fold(0, |v, (k, &x)| v | u64::from(x) << (8 * k))
 }
 
 fn le64(b: &[u8]) -> u64 {
     u64::from_le_bytes(b.try_into().unwrap_or_default())
-}
-
-fn le32(b: &[u8]) -> u32 {
-    u32::from_le_bytes(b.try_into().unwrap_or_default())
 }
 
 /// A one-permutation MinHash signature: each shingle falls in one of 64
