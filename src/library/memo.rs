@@ -61,17 +61,32 @@ pub(super) struct Kept {
     /// `None` when the file must be read again next time: its source
     /// cannot stamp it, or it was written too close to its read.
     pub(super) stamp: Option<Stamp>,
+    /// A digest of the file's bytes, `None` when it could not be read: a
+    /// file read again with the same bytes is the same parse.
+    pub(super) digest: Option<u64>,
     pub(super) response: Option<Arc<Response>>,
     pub(super) problems: Vec<Problem>,
     /// The body's near-duplicate sketch, made when first needed.
     pub(super) sketch: OnceLock<Sketch>,
 }
 
-/// A response file's parse in a load: the memo's at this place, or made
-/// now.
+/// A response file's parse in a load: the memo's at this place (with its
+/// stamp, or read again and found the same, with a new one), or made now.
 pub(super) enum Parse {
     Known(usize),
+    Same(usize, Option<Stamp>),
     Made(Box<Kept>),
+}
+
+/// A digest of a file's bytes, to tell whether a file read again changed.
+/// A file is read again when its stamp moved or could not be trusted: a
+/// checkout or a build tool rewrites files as they were, and a library
+/// written just before the server started has every stamp too fresh to
+/// trust. Reusing their parses keeps a reload from making every answer
+/// and search entry again (a second and 65 MB on 10,000 responses).
+pub(super) fn digest(bytes: &[u8]) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(bytes)
 }
 
 /// One variant file as a load read it, and the base it was checked with.
@@ -278,5 +293,30 @@ mod tests {
         ] {
             assert!(codes.contains(code), "{code}: {codes:?}");
         }
+    }
+
+    /// A file written again as it was (a checkout, a formatter, a server
+    /// started right after the files were made) keeps its parse: the same
+    /// `Arc`, so the server keeps its answer. One written with new bytes
+    /// of the same size does not.
+    #[test]
+    fn a_file_written_again_unchanged_keeps_its_parse() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let a = response("Alpha", "a", "Hello there.");
+        let b = response("Beta", "b", "Goodbye now.");
+        write(root, "support/a.md", &a);
+        write(root, "support/b.md", &b);
+        let source = DiskSource::new(root).unwrap();
+        // Every stamp is too young to trust at this first load.
+        let mut memo = Memo::with_time_step(Duration::from_secs(60));
+        let first = Library::load_again(&source, &source.list(), &mut memo);
+        write(root, "support/a.md", &a);
+        write(root, "support/b.md", &b.replace("Goodbye", "Farewel"));
+        let again = Library::load_again(&source, &source.list(), &mut memo);
+        assert!(Arc::ptr_eq(&first.responses[0], &again.responses[0]));
+        assert!(!Arc::ptr_eq(&first.responses[1], &again.responses[1]));
+        assert!(again.responses[1].body.starts_with("Farewel now."));
+        assert_eq!(seen(&again), seen(&Library::load(&source)));
     }
 }

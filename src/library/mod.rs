@@ -24,10 +24,10 @@ use crate::response::Response;
 use crate::snippet::Snippet;
 use crate::source::{Listing, Source, Stamp, CONFIG_FILE};
 use crate::validate::Context;
-use memo::{Kept, Parse};
+use memo::{digest, Kept, Parse};
 use near_duplicates::near_duplicates;
 use rayon::prelude::*;
-use read::{load_file, not_utf8, read_problem};
+use read::{not_utf8, parse_file, read_problem, read_text};
 use snippets::{load_snippets, used_by};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -154,6 +154,7 @@ impl Library {
         problems.extend(found);
         progress.set_length((bases.len() + variant_files.len()) as u64);
         let time_step = memo.as_ref().map(|m| m.time_step);
+        let memo_kept = memo.is_some();
         let known = memo
             .as_deref()
             .map(|m| &m.responses[..])
@@ -202,13 +203,21 @@ impl Library {
                 progress.inc();
                 // Stamped before it is read (when listed): a write after
                 // the stamp moves it, and the file is read again next time.
-                let kept = find(i, path).filter(|&j| now.is_some() && known[j].stamp == now);
-                if let Some(j) = kept {
+                let before = find(i, path);
+                if let Some(j) = before.filter(|&j| now.is_some() && known[j].stamp == now) {
                     return Parse::Known(j);
                 }
-                let (response, problems) = load_file(source, path, |doc| {
-                    crate::validate::validate(path, doc, &ctx)
-                });
+                let read = read_text(source, path);
+                // Only a memo has parses to compare with.
+                let digest = match (&read, &memo_kept) {
+                    (Ok(bytes), true) => Some(digest(bytes)),
+                    _ => None,
+                };
+                if let Some(j) = before.filter(|&j| digest.is_some() && known[j].digest == digest) {
+                    return Parse::Same(j, now.and_then(trusted));
+                }
+                let (response, problems) =
+                    parse_file(path, read, |doc| crate::validate::validate(path, doc, &ctx));
                 // Sketched here, while the body is fresh in this core's
                 // cache and the work is spread over every core with the
                 // rest of the load.
@@ -218,6 +227,7 @@ impl Library {
                 }
                 Parse::Made(Box::new(Kept {
                     stamp: now.and_then(trusted),
+                    digest,
                     response: response.map(Arc::new),
                     problems,
                     sketch,
@@ -245,6 +255,10 @@ impl Library {
                 for parse in loaded {
                     let entry = match parse {
                         Parse::Known(j) => old[j].take().expect("each parse is taken once"),
+                        Parse::Same(j, stamp) => Kept {
+                            stamp,
+                            ..old[j].take().expect("each parse is taken once")
+                        },
                         Parse::Made(made) => {
                             same_keys = same_keys
                                 && old[kept.len()].as_ref().is_some_and(|old| {

@@ -14,7 +14,18 @@ pub(super) fn load_file(
         crate::front_matter::Document,
     ) -> (Option<Response>, Vec<crate::problem::Finding>),
 ) -> (Option<Response>, Vec<Problem>) {
-    let bytes = match read_text(source, path) {
+    parse_file(path, read_text(source, path), validate)
+}
+
+/// [`load_file`] of a file already read.
+pub(super) fn parse_file(
+    path: &str,
+    read: Result<Vec<u8>, Box<Problem>>,
+    validate: impl FnOnce(
+        crate::front_matter::Document,
+    ) -> (Option<Response>, Vec<crate::problem::Finding>),
+) -> (Option<Response>, Vec<Problem>) {
+    let bytes = match read {
         Ok(bytes) => bytes,
         Err(problem) => return (None, vec![*problem]),
     };
