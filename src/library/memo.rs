@@ -32,6 +32,8 @@ pub struct Memo {
     /// Each base response with its variants, as the last load put them
     /// together, with the parts it was made of.
     pub(super) assembled: HashMap<String, Assembled>,
+    /// The files the last load read; `None` before the first.
+    pub(super) read: Option<Vec<String>>,
 }
 
 impl Default for Memo {
@@ -52,7 +54,17 @@ impl Memo {
             unique: None,
             variants: HashMap::new(),
             assembled: HashMap::new(),
+            read: None,
         }
+    }
+
+    /// The files the last load read from its source (every other file it
+    /// took from the loads before), its configuration, snippets and
+    /// variants included; `None` before the first load. Whoever checks
+    /// that no file changed while the load read it need look only at
+    /// these.
+    pub fn read(&self) -> Option<&[String]> {
+        self.read.as_deref()
     }
 }
 

@@ -235,6 +235,23 @@ impl Library {
             })
             .collect();
         drop(by_path);
+        if let Some(memo) = memo.as_deref_mut() {
+            let responses = bases
+                .iter()
+                .zip(&loaded)
+                .filter(|(_, parse)| !matches!(parse, Parse::Known(_)))
+                .map(|(path, _)| path.clone());
+            let others = variant_files.iter().map(|f| f.path.clone());
+            let config = listing.has_config.then(|| CONFIG_FILE.to_string());
+            memo.read = Some(
+                config
+                    .into_iter()
+                    .chain(listing.snippets.iter().cloned())
+                    .chain(others)
+                    .chain(responses)
+                    .collect(),
+            );
+        }
         let files = listing.files.len();
         // Each valid response, with its parse's place in the memo.
         let mut responses = Vec::with_capacity(files);

@@ -111,7 +111,9 @@ impl Index {
     /// Builds the index of a loaded library, taking from `previous` the
     /// answers of the responses that did not change.
     pub fn build(loaded: Loaded, generation: u64, previous: Option<&Index>) -> Index {
-        let Loaded { library, history } = loaded;
+        let Loaded {
+            library, history, ..
+        } = loaded;
         let revision = library.revision.clone().or_else(|| {
             history
                 .as_ref()

@@ -15,7 +15,14 @@ pub struct Loaded {
     pub library: Library,
     /// Shared with the previous load when no commit came in between.
     pub history: Option<Arc<History>>,
+    /// The files this load read from the folder, when they were few (the
+    /// rest it took from earlier loads); `None` for many, or from git.
+    pub read: Option<Vec<String>>,
 }
+
+/// Above this many files read, checking their stamps one by one costs
+/// about as much as listing the folder.
+const FEW_READ: usize = 64;
 
 /// gix's repository handle cannot cross threads here (its `parallel`
 /// feature is off), so each load opens the repository again: that costs
@@ -100,6 +107,7 @@ impl Origin {
     /// [`Origin::list`], taken before this call).
     pub fn load_listed(&self, listing: Option<&Listing>) -> Result<Loaded, String> {
         let repository = self.repository();
+        let mut read = None;
         let library = match (&self.rev, &repository) {
             (Some(rev), Some(repository)) => {
                 let source = repository.source_at(rev).map_err(|e| e.to_string())?;
@@ -121,7 +129,12 @@ impl Origin {
                     }
                 };
                 let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
-                Library::load_again(&source, listing, &mut memo)
+                let library = Library::load_again(&source, listing, &mut memo);
+                read = memo
+                    .read()
+                    .filter(|read| read.len() <= FEW_READ)
+                    .map(<[String]>::to_vec);
+                library
             }
         };
         let history = repository.as_ref().and_then(|repository| {
@@ -134,7 +147,11 @@ impl Origin {
                 }
             }
         });
-        Ok(Loaded { library, history })
+        Ok(Loaded {
+            library,
+            history,
+            read,
+        })
     }
 
     /// The commit `HEAD` names now, to notice commits, checkouts and pulls

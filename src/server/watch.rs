@@ -303,25 +303,45 @@ fn drain(
             // The load reads from this listing, and only the files whose
             // stamps changed since the last load. When events named only
             // files of the served listing, their stamps are taken again
-            // instead of listing the whole folder: the check after the load
-            // lists it anyway and finds any change events did not tell (and
-            // a load thrown away lists it in full next time).
+            // instead of listing the whole folder (a load thrown away lists
+            // it in full next time).
             let touched = rx.touched();
+            let mut restamped = false;
             let before = match (touched, &served) {
-                (Some(paths), Some(served)) if !again => state
-                    .origin
-                    .restamp(served, paths.iter().map(String::as_str))
-                    .or_else(|| state.origin.list()),
+                (Some(paths), Some(served)) if !again => {
+                    let listing = state
+                        .origin
+                        .restamp(served, paths.iter().map(String::as_str));
+                    restamped = listing.is_some();
+                    listing.or_else(|| state.origin.list())
+                }
                 _ => state.origin.list(),
             };
             again = true;
             let loaded = state.origin.load_listed(before.as_ref());
             let loaded_at = Instant::now();
-            // The new index is built while the folder is listed again: the
-            // two take about as long, and there are cores for both. The
-            // index is thrown away with the load if files moved.
+            // Whether the files the load read stayed as they were while it
+            // read them. After a listing made from events, when the load
+            // read few files, only those are stamped again: a change to any
+            // other file tells by an event of its own (taken below, or the
+            // next reload's), as the listing before the load trusted.
+            // Listing 10,000 files again was half of such a reload's time.
+            // Otherwise the folder is listed again, while the new index is
+            // built: the two take about as long, and there are cores for
+            // both. The index is thrown away with the load if files moved.
+            let read = match (&loaded, restamped) {
+                (Ok(loaded), true) => loaded.read.clone(),
+                _ => None,
+            };
+            let again_listed = || match (&read, &before) {
+                (Some(read), Some(before)) => state
+                    .origin
+                    .restamp(before, read.iter().map(String::as_str))
+                    .or_else(|| state.origin.list()),
+                _ => state.origin.list(),
+            };
             let (built, after) = std::thread::scope(|scope| {
-                let after = scope.spawn(|| state.origin.list());
+                let after = scope.spawn(again_listed);
                 let built = loaded.map(|loaded| state.prepare(loaded));
                 (built, after.join().ok().flatten())
             });
@@ -334,7 +354,7 @@ fn drain(
             // process waiting for a core between the two: give it a moment
             // to come back before serving the library without it, and
             // hold such a load back longer when changes keep coming.
-            let losing = vanished(&served, &before);
+            let losing = !restamped && vanished(&served, &before);
             if !moved && losing {
                 std::thread::sleep(GRACE);
                 moved = take(&rx, root, canonical, state) | !same(&state.origin.list(), &before);
