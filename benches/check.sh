@@ -9,6 +9,7 @@
 # Environment:
 #   BENCH_SIZES="1000 10000"   library sizes, in responses
 #   BENCH_WARMUP=2 BENCH_RUNS=10
+#   BENCH_PAIRS=30             turns of near-duplicates on and off
 #   CANNERY_BIN=path           benchmark this binary instead of building one
 #
 # The binary is built into $CARGO_TARGET_DIR if set, else target/.
@@ -22,6 +23,7 @@ results=${1:-$root/target/bench-results}
 read -r -a sizes <<< "${BENCH_SIZES:-1000 10000}"
 warmup=${BENCH_WARMUP:-2}
 runs=${BENCH_RUNS:-10}
+pairs=${BENCH_PAIRS:-30}
 
 need python3 python3
 need hyperfine hyperfine
@@ -138,18 +140,18 @@ for n in "${sizes[@]}"; do
                 ignore=(--ignore-failure)
             fi
             note[$n]="$errors errors, $warnings warnings, exit $status"
+            bench "cannery check" "$results/$n-cannery.json" "${commands[$n,cannery]}" "${ignore[@]}"
+            med[$n,cannery]=$(median_ms "$results/$n-cannery.json")
             # The same library with near-duplicate detection off, to see
-            # what that detection costs (SPEC §7.3). Both in one hyperfine
-            # call, one right after the other, so that other work on the
-            # machine weighs on both alike.
+            # what that detection costs (SPEC §7.3): the two commands in
+            # turns (benches/paired.py), so that other work on the machine
+            # weighs on both alike.
             nodup=$work/library-$n-no-duplicates
             cp -r "$corpus" "$nodup"
             printf 'duplicates:\n  threshold: 0\n' >> "$nodup/cannery.yaml"
             commands[$n,nodup]="$(q "$cannery") --library $(q "$nodup") check --format json > /dev/null"
-            bench "cannery check" "$results/$n-cannery.json" "${commands[$n,cannery]}" "${ignore[@]}" \
-                -n "cannery check, near-duplicates off" "${commands[$n,nodup]}"
-            med[$n,cannery]=$(median_ms "$results/$n-cannery.json")
-            med[$n,nodup]=$(median_ms "$results/$n-cannery.json" 1)
+            read -r med[$n,on] med[$n,nodup] pair[$n] cpu_pair[$n] <<< "$(python3 "$root/benches/paired.py" \
+                "$pairs" "$results/$n-near-duplicates.json" "${commands[$n,cannery]}" "${commands[$n,nodup]}")"
             /usr/bin/time -v -o "$work/cannery-$n.time" bash -c "${commands[$n,cannery]}" || true
             rss[$n,cannery]=$(max_rss_kb "$work/cannery-$n.time")
         fi
@@ -210,12 +212,15 @@ mib() { python3 -c 'import sys; print("%.1f MiB" % (int(sys.argv[1]) / 1024))' "
     echo
     echo "What near-duplicate detection costs (SPEC §7.3; the library's \`duplicates: {threshold: 0}\` turns it off):"
     echo
-    echo "| responses | check, detection off | check, detection on | cost of detection |"
-    echo "|---:|---:|---:|---:|"
+    echo "$pairs runs of each, taking turns (\`benches/paired.py\`); medians of wall time, and the median over the pairs of on / off, in wall and in CPU time:"
+    echo
+    echo "| responses | check, detection off | check, detection on | cost of detection, wall | CPU |"
+    echo "|---:|---:|---:|---:|---:|"
+    percent() { python3 -c 'import sys; print("%+.1f%%" % ((float(sys.argv[1]) - 1) * 100))' "$1"; }
     for n in "${sizes[@]}"; do
         if [[ -n "${med[$n,nodup]:-}" ]]; then
-            printf '| %s | %s | %s | %s |\n' "$(thousands "$n")" "$(fmt_ms "${med[$n,nodup]}")" "$(fmt_ms "${med[$n,cannery]}")" \
-                "$(python3 -c 'import sys; print("%+.0f%%" % ((float(sys.argv[1]) / float(sys.argv[2]) - 1) * 100))' "${med[$n,cannery]}" "${med[$n,nodup]}")"
+            printf '| %s | %s | %s | %s | %s |\n' "$(thousands "$n")" "$(fmt_ms "${med[$n,nodup]}")" "$(fmt_ms "${med[$n,on]}")" \
+                "$(percent "${pair[$n]}")" "$(percent "${cpu_pair[$n]}")"
         fi
     done
     echo
@@ -253,11 +258,10 @@ mib() { python3 -c 'import sys; print("%.1f MiB" % (int(sys.argv[1]) / 1024))' "
     for n in "${sizes[@]}"; do
         for tool in cat cannery hugo; do
             if [[ -n "${commands[$n,$tool]:-}" ]]; then
-                also=""
+                echo "hyperfine --warmup $warmup --runs $runs --export-json $n-$tool.json $(shown "${commands[$n,$tool]}")"
                 if [[ $tool == cannery && -n "${commands[$n,nodup]:-}" ]]; then
-                    also=" $(shown "${commands[$n,nodup]}")"
+                    echo "python3 benches/paired.py $pairs $n-near-duplicates.json $(shown "${commands[$n,cannery]}") $(shown "${commands[$n,nodup]}")"
                 fi
-                echo "hyperfine --warmup $warmup --runs $runs --export-json $n-$tool.json $(shown "${commands[$n,$tool]}")$also"
             fi
         done
         for tool in cannery hugo; do

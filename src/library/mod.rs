@@ -6,8 +6,10 @@
 //!
 //! A server loads the same library again and again; [`Library::load_again`]
 //! keeps a [`Memo`] of each load so that the next one reads and parses only
-//! the files that changed. The checks across files still run in full, so a
-//! load again gives what a fresh load gives.
+//! the files that changed (or whose bytes changed, when their stamps
+//! cannot be trusted). The checks across files run again, or keep their
+//! last result when nothing they look at changed, so a load again gives
+//! what a fresh load gives.
 //!
 //! This module is the load itself; each step it takes is a module of its
 //! own: `read` (one file into text, and what can be wrong with it),
