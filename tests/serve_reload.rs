@@ -106,21 +106,23 @@ fn a_deleted_file_and_a_new_folder() {
     .is_none()));
 }
 
+/// The ids of the responses a list answer at `path` holds, in order.
+fn ids(server: &Server, path: &str) -> Vec<String> {
+    server.get(path).json()["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
 /// A reload builds its search index from the previous one's: what a
 /// search finds after edits, additions and deletions is what the files say.
 #[test]
 fn search_finds_what_the_files_say_after_reloads() {
     let dir = library(LIBRARY);
     let server = Server::start(dir.path(), &[]);
-    let found = |q: &str| -> Vec<String> {
-        let answer = server.get(&format!("/api/v1/canned-responses?q={q}"));
-        answer.json()["data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["id"].as_str().unwrap().to_string())
-            .collect()
-    };
+    let found = |q: &str| ids(&server, &format!("/api/v1/canned-responses?q={q}"));
     assert_eq!(found("nice"), ["closing/bye"]);
     // The body changes: its new word is found, its old one no longer.
     write(
@@ -151,15 +153,7 @@ fn search_finds_what_the_files_say_after_reloads() {
 fn sort_orders_follow_a_changed_title_and_shortcut() {
     let dir = library(LIBRARY);
     let server = Server::start(dir.path(), &[]);
-    let ids = |sort: &str| -> Vec<String> {
-        let answer = server.get(&format!("/api/v1/canned-responses?sort={sort}"));
-        answer.json()["data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["id"].as_str().unwrap().to_string())
-            .collect()
-    };
+    let ids = |sort: &str| ids(&server, &format!("/api/v1/canned-responses?sort={sort}"));
     let by_title = [
         "sales/discount",
         "support/business-hours",

@@ -1,10 +1,12 @@
 //! The reload memo: what one load keeps so that the next load of the same
 //! library reads and parses only the files that changed.
 
+use super::unique::unique_keys_equal;
 use crate::near_duplicate::Sketch;
 use crate::problem::Problem;
 use crate::response::Response;
-use crate::source::Stamp;
+use crate::source::{Listing, Stamp, CONFIG_FILE};
+use crate::variant::VariantFile;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -56,6 +58,82 @@ impl Memo {
             assembled: HashMap::new(),
             read: None,
         }
+    }
+
+    /// Notes which files this load read: the configuration, the snippets
+    /// and the variants (each load reads them), and the response files
+    /// whose parse was not taken from the memo as it was.
+    pub(super) fn note_read(
+        &mut self,
+        listing: &Listing,
+        bases: &[String],
+        variants: &[VariantFile],
+        loaded: &[Parse],
+    ) {
+        let responses = bases
+            .iter()
+            .zip(loaded)
+            .filter(|(_, parse)| !matches!(parse, Parse::Known(_)))
+            .map(|(path, _)| path.clone());
+        let config = listing.has_config.then(|| CONFIG_FILE.to_string());
+        self.read = Some(
+            config
+                .into_iter()
+                .chain(listing.snippets.iter().cloned())
+                .chain(variants.iter().map(|f| f.path.clone()))
+                .chain(responses)
+                .collect(),
+        );
+    }
+
+    /// Keeps this load's parses of the response files `paths` (`loaded`,
+    /// in the same order): the memo's own, taken from their old places,
+    /// and the ones made now. Adds each one's problems to `problems`, and
+    /// each valid response with its place to `responses`. Whether every
+    /// parse made now has the same id, title and shortcut as the one that
+    /// was at its place: with the same files listed, the last uniqueness
+    /// check then holds.
+    pub(super) fn keep(
+        &mut self,
+        loaded: Vec<Parse>,
+        paths: Vec<String>,
+        problems: &mut Vec<Problem>,
+        responses: &mut Vec<(Arc<Response>, Option<usize>)>,
+    ) -> bool {
+        let mut same_keys = true;
+        let mut old: Vec<Option<Kept>> = std::mem::take(&mut self.responses)
+            .into_iter()
+            .map(Some)
+            .collect();
+        let mut kept = Vec::with_capacity(paths.len());
+        for parse in loaded {
+            let entry = match parse {
+                Parse::Known(j) => old[j].take().expect("each parse is taken once"),
+                Parse::Same(j, stamp) => Kept {
+                    stamp,
+                    ..old[j].take().expect("each parse is taken once")
+                },
+                Parse::Made(made) => {
+                    same_keys = same_keys
+                        && old
+                            .get(kept.len())
+                            .and_then(Option::as_ref)
+                            .is_some_and(|old| {
+                                unique_keys_equal(old.response.as_deref(), made.response.as_deref())
+                            });
+                    *made
+                }
+            };
+            problems.extend(entry.problems.iter().cloned());
+            if let Some(response) = &entry.response {
+                responses.push((response.clone(), Some(kept.len())));
+            }
+            kept.push(entry);
+        }
+        // What is left in `old` was not listed this time: gone.
+        self.responses = kept;
+        self.paths = paths;
+        same_keys
     }
 
     /// The files the last load read from its source (every other file it

@@ -34,7 +34,7 @@ use snippets::{load_snippets, used_by};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
-use unique::{check_unique, unique_keys_equal};
+use unique::check_unique;
 use variants::attach_variants;
 
 mod memo;
@@ -238,21 +238,7 @@ impl Library {
             .collect();
         drop(by_path);
         if let Some(memo) = memo.as_deref_mut() {
-            let responses = bases
-                .iter()
-                .zip(&loaded)
-                .filter(|(_, parse)| !matches!(parse, Parse::Known(_)))
-                .map(|(path, _)| path.clone());
-            let others = variant_files.iter().map(|f| f.path.clone());
-            let config = listing.has_config.then(|| CONFIG_FILE.to_string());
-            memo.read = Some(
-                config
-                    .into_iter()
-                    .chain(listing.snippets.iter().cloned())
-                    .chain(others)
-                    .chain(responses)
-                    .collect(),
-            );
+            memo.note_read(listing, &bases, &variant_files, &loaded);
         }
         let files = listing.files.len();
         // Each valid response, with its parse's place in the memo.
@@ -266,38 +252,7 @@ impl Library {
         let mut parsed = Vec::new();
         match memo.as_deref_mut() {
             Some(memo) => {
-                let mut old: Vec<Option<Kept>> = std::mem::take(&mut memo.responses)
-                    .into_iter()
-                    .map(Some)
-                    .collect();
-                let mut kept = Vec::with_capacity(bases.len());
-                for parse in loaded {
-                    let entry = match parse {
-                        Parse::Known(j) => old[j].take().expect("each parse is taken once"),
-                        Parse::Same(j, stamp) => Kept {
-                            stamp,
-                            ..old[j].take().expect("each parse is taken once")
-                        },
-                        Parse::Made(made) => {
-                            same_keys = same_keys
-                                && old[kept.len()].as_ref().is_some_and(|old| {
-                                    unique_keys_equal(
-                                        old.response.as_deref(),
-                                        made.response.as_deref(),
-                                    )
-                                });
-                            *made
-                        }
-                    };
-                    problems.extend(entry.problems.iter().cloned());
-                    if let Some(response) = &entry.response {
-                        responses.push((response.clone(), Some(kept.len())));
-                    }
-                    kept.push(entry);
-                }
-                // What is left in `old` was not listed this time: gone.
-                memo.responses = kept;
-                memo.paths = bases;
+                same_keys &= memo.keep(loaded, bases, &mut problems, &mut responses);
             }
             None => {
                 for parse in loaded {
