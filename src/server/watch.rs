@@ -101,7 +101,10 @@ pub fn start(root: PathBuf, how: Watching, state: Arc<State>) -> Result<Handle, 
                 rx,
                 root: [root.clone(), canonical.clone()],
                 root_gone: Cell::new(false),
-                touched: RefCell::new(None),
+                // The watcher is armed before this thread lists the
+                // folder (`served` in `drain`): every change after that
+                // listing comes as an event.
+                touched: RefCell::new(Some(BTreeSet::new())),
             };
             drain(rx, &root, &canonical, &state, &weak)
         })
