@@ -195,7 +195,7 @@ fn a_thousand_rapid_saves_under_a_reader_never_fail_a_read_or_mix_versions() {
             // checkout); between generations, a varying pause of 5-65 ms,
             // so that loads fall both between and across them. (Saves
             // with no pause for longer than 3 s are served as they
-            // stand: see watch.rs, MAX_DEFER.)
+            // stand: see src/server/watch/mod.rs, MAX_DEFER.)
             std::thread::sleep(Duration::from_millis(5 + (s as u64 * 7919) % 61));
         }
         save(
