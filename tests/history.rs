@@ -650,6 +650,27 @@ fn the_cache_examines_only_new_commits() {
     assert_eq!(cache.examined(), 7);
 }
 
+/// A server reloading with no new commit shares the history it has (the
+/// same `Arc`); after a commit it gets the new one.
+#[test]
+fn a_shared_history_is_kept_until_a_commit_comes() {
+    let mut repo = Repo::new();
+    repo.write("a.md", &response("A"));
+    repo.commit(JANE, "Add A");
+    let git = repo.open("");
+    let mut cache = HistoryCache::new();
+    let first = git.history_shared(None, &mut cache).unwrap();
+    let again = git.history_shared(None, &mut cache).unwrap();
+    assert!(std::sync::Arc::ptr_eq(&first, &again));
+
+    repo.write("b.md", &response("B"));
+    let c2 = repo.commit(OMAR, "Add B");
+    let after = git.history_shared(None, &mut cache).unwrap();
+    assert!(!std::sync::Arc::ptr_eq(&first, &after));
+    assert_eq!(after.files["b.md"].created.commit, c2);
+    assert_eq!(after.events, git.history(None).unwrap().events);
+}
+
 /// Everything a history answers, compared between one that the cache
 /// extended and one derived whole: the events, each file's dates, the
 /// warning, and what came after each commit of the history.

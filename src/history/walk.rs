@@ -384,26 +384,76 @@ fn extension(
     commits: &HashMap<ObjectId, Examined>,
 ) -> Option<Vec<ObjectId>> {
     let mut order = Vec::new();
-    let mut seen = HashSet::from([tip]);
-    let mut queue = BinaryHeap::new();
-    let mut seq = 0u64;
-    queue.push((commits[&tip].time, Reverse(seq), tip));
-    while let Some((_, _, id)) = queue.pop() {
+    let mut walk = Walk::from(tip, commits);
+    while let Some(id) = walk.next() {
         if id == last.tip {
-            return queue.is_empty().then_some(order);
+            return walk.is_done().then_some(order);
         }
         if last.history.graph.contains(&id) {
             return None;
         }
         order.push(id);
-        for parent in &commits[&id].parents {
-            if commits.contains_key(parent) && seen.insert(*parent) {
-                seq += 1;
-                queue.push((commits[parent].time, Reverse(seq), *parent));
-            }
-        }
     }
     None
+}
+
+/// The commits reachable from a tip, newest first by committer time, a
+/// commit never before its children: `git log`'s default order. A
+/// commit's parents join the walk when the next commit is asked for, so
+/// that right after a commit is given, [`Walk::is_done`] tells whether it
+/// is the only one left to visit.
+struct Walk<'a> {
+    commits: &'a HashMap<ObjectId, Examined>,
+    seen: HashSet<ObjectId>,
+    queue: BinaryHeap<(i64, Reverse<u64>, ObjectId)>,
+    seq: u64,
+    given: Option<ObjectId>,
+}
+
+impl<'a> Walk<'a> {
+    fn from(tip: ObjectId, commits: &'a HashMap<ObjectId, Examined>) -> Walk<'a> {
+        let mut walk = Walk {
+            commits,
+            seen: HashSet::new(),
+            queue: BinaryHeap::new(),
+            seq: 0,
+            given: None,
+        };
+        walk.visit(tip);
+        walk
+    }
+
+    fn visit(&mut self, id: ObjectId) {
+        if self.seen.insert(id) {
+            self.seq += 1;
+            self.queue
+                .push((self.commits[&id].time, Reverse(self.seq), id));
+        }
+    }
+
+    /// Whether nothing is left to visit besides the commit last given and
+    /// its ancestors.
+    fn is_done(&self) -> bool {
+        self.queue.is_empty()
+    }
+}
+
+impl Iterator for Walk<'_> {
+    type Item = ObjectId;
+
+    fn next(&mut self) -> Option<ObjectId> {
+        if let Some(given) = self.given.take() {
+            let commits = self.commits;
+            for parent in &commits[&given].parents {
+                if commits.contains_key(parent) {
+                    self.visit(*parent);
+                }
+            }
+        }
+        let (_, _, id) = self.queue.pop()?;
+        self.given = Some(id);
+        Some(id)
+    }
 }
 
 impl Repository {
@@ -597,22 +647,7 @@ fn read_commit(repo: &gix::Repository, id: ObjectId) -> Result<Option<Examined>,
     }))
 }
 
-/// The commits reachable from `tip`, newest first by committer time, a
-/// commit never before its children: `git log`'s default order.
+/// The commits reachable from `tip` in `git log`'s default order.
 fn walk_order(tip: ObjectId, commits: &HashMap<ObjectId, Examined>) -> Vec<ObjectId> {
-    let mut order = Vec::new();
-    let mut seen = HashSet::from([tip]);
-    let mut queue = BinaryHeap::new();
-    let mut seq = 0u64;
-    queue.push((commits[&tip].time, Reverse(seq), tip));
-    while let Some((_, _, id)) = queue.pop() {
-        order.push(id);
-        for parent in &commits[&id].parents {
-            if commits.contains_key(parent) && seen.insert(*parent) {
-                seq += 1;
-                queue.push((commits[parent].time, Reverse(seq), *parent));
-            }
-        }
-    }
-    order
+    Walk::from(tip, commits).collect()
 }
