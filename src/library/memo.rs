@@ -6,7 +6,6 @@ use crate::near_duplicate::Sketch;
 use crate::problem::Problem;
 use crate::response::Response;
 use crate::source::{Listing, Stamp, CONFIG_FILE};
-use crate::variant::VariantFile;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -60,16 +59,11 @@ impl Memo {
         }
     }
 
-    /// Notes which files this load read: the configuration, the snippets
-    /// and the variants (each load reads them), and the response files
-    /// whose parse was not taken from the memo as it was.
-    pub(super) fn note_read(
-        &mut self,
-        listing: &Listing,
-        bases: &[String],
-        variants: &[VariantFile],
-        loaded: &[Parse],
-    ) {
+    /// Notes which files this load read: the configuration and the
+    /// snippets (each load reads them), and the response files whose parse
+    /// was not taken from the memo as it was. Attaching the variants adds
+    /// those it read.
+    pub(super) fn note_read(&mut self, listing: &Listing, bases: &[String], loaded: &[Parse]) {
         let responses = bases
             .iter()
             .zip(loaded)
@@ -80,7 +74,6 @@ impl Memo {
             config
                 .into_iter()
                 .chain(listing.snippets.iter().cloned())
-                .chain(variants.iter().map(|f| f.path.clone()))
                 .chain(responses)
                 .collect(),
         );
@@ -408,5 +401,57 @@ mod tests {
         assert!(!Arc::ptr_eq(&first.responses[1], &again.responses[1]));
         assert!(again.responses[1].body.starts_with("Farewel now."));
         assert_eq!(seen(&again), seen(&Library::load(&source)));
+        // Both were read again (their stamps were too young): the server
+        // checks both after this load.
+        assert_eq!(memo.read().unwrap(), ["support/a.md", "support/b.md"]);
+    }
+
+    /// What a load says it read is what it read: the server stamps only
+    /// those files again after a reload.
+    #[test]
+    fn a_load_again_names_the_files_it_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "support/a.md", &response("Alpha", "a", "Hello."));
+        write(root, "support/b.md", &response("Beta", "b", "Bye."));
+        write(
+            root,
+            "support/b.pt.md",
+            "---\ntitle: Beta pt\n---\nTchau.\n",
+        );
+        write(root, "_snippets/sign.md", "Regards\n");
+        let source = Counting {
+            disk: DiskSource::new(root).unwrap(),
+            read: Mutex::new(Vec::new()),
+        };
+        let step = Duration::from_millis(100);
+        let mut memo = Memo::with_time_step(step);
+        assert_eq!(memo.read(), None);
+        std::thread::sleep(step * 2);
+        Library::load_again(&source, &source.list(), &mut memo);
+        write(
+            root,
+            "support/a.md",
+            &response("Alpha", "a", "Hello again."),
+        );
+        source.read.lock().unwrap().clear();
+        Library::load_again(&source, &source.list(), &mut memo);
+        let mut read = std::mem::take(&mut *source.read.lock().unwrap());
+        read.sort();
+        let mut said = memo.read().unwrap().to_vec();
+        said.sort();
+        assert_eq!(said, read);
+        assert_eq!(said, ["_snippets/sign.md", "support/a.md"]);
+        // A saved base has its variant checked again: read, and named.
+        write(root, "support/b.md", &response("Beta", "b", "Bye now."));
+        source.read.lock().unwrap().clear();
+        Library::load_again(&source, &source.list(), &mut memo);
+        let mut read = std::mem::take(&mut *source.read.lock().unwrap());
+        read.sort();
+        let mut said = memo.read().unwrap().to_vec();
+        said.sort();
+        assert_eq!(said, read);
+        // (a.md too: it was saved too close to its last read to trust.)
+        assert!(said.ends_with(&["support/b.md".into(), "support/b.pt.md".into()]));
     }
 }

@@ -238,7 +238,7 @@ impl Library {
             .collect();
         drop(by_path);
         if let Some(memo) = memo.as_deref_mut() {
-            memo.note_read(listing, &bases, &variant_files, &loaded);
+            memo.note_read(listing, &bases, &loaded);
         }
         let files = listing.files.len();
         // Each valid response, with its parse's place in the memo.

@@ -78,7 +78,15 @@ pub(super) fn attach_variants(
         })
         .collect();
     let mut old = match memo.as_deref_mut() {
-        Some(memo) => std::mem::take(&mut memo.variants),
+        Some(memo) => {
+            let read = files
+                .iter()
+                .zip(&loaded)
+                .filter(|(_, (_, kept))| kept.is_some())
+                .map(|(file, _)| file.path.clone());
+            memo.read.get_or_insert_with(Vec::new).extend(read);
+            std::mem::take(&mut memo.variants)
+        }
         None => HashMap::new(),
     };
     let mut kept = HashMap::with_capacity(if remember { files.len() } else { 0 });
