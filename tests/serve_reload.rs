@@ -342,24 +342,22 @@ fn a_replaced_library_folder_is_watched_again() {
     };
     fill(&root);
     let server = Server::start(&root, &[]);
+    let shows = |title_now: &str| {
+        assert!(
+            eventually(LIMIT, || title(&server, "closing/bye").as_deref()
+                == Some(title_now)),
+            "{}",
+            server.stderr()
+        )
+    };
 
     // Deleted and made again.
     std::fs::remove_dir_all(&root).unwrap();
     fill(&root);
     write(&root, BYE, &bye("Made again"));
-    assert!(
-        eventually(LIMIT, || title(&server, "closing/bye").as_deref()
-            == Some("Made again")),
-        "{}",
-        server.stderr()
-    );
+    shows("Made again");
     write(&root, BYE, &bye("Edited after"));
-    assert!(
-        eventually(LIMIT, || title(&server, "closing/bye").as_deref()
-            == Some("Edited after")),
-        "{}",
-        server.stderr()
-    );
+    shows("Edited after");
 
     // Replaced by a rename, the way a sync tool swaps in a new copy.
     let next = parent.path().join("library.next");
@@ -368,19 +366,9 @@ fn a_replaced_library_folder_is_watched_again() {
     std::fs::rename(&root, &old).unwrap();
     std::fs::rename(&next, &root).unwrap();
     write(&root, BYE, &bye("Renamed in"));
-    assert!(
-        eventually(LIMIT, || title(&server, "closing/bye").as_deref()
-            == Some("Renamed in")),
-        "{}",
-        server.stderr()
-    );
+    shows("Renamed in");
     // Edits to the folder that moved away no longer count.
     write(&old, BYE, &bye("Old copy"));
     write(&root, BYE, &bye("Edited in the new one"));
-    assert!(
-        eventually(LIMIT, || title(&server, "closing/bye").as_deref()
-            == Some("Edited in the new one")),
-        "{}",
-        server.stderr()
-    );
+    shows("Edited in the new one");
 }
